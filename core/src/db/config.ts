@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { envInt, envUrl, envUrlList } from '../config/env-types.ts';
+
+/**
+ * The database options every app that talks to Postgres shares. Defaults point at the local stack
+ * of `make up` (scripts/stack/env.sh), so a developer needs no environment at all.
+ */
+export const databaseConfigShape = {
+  DATABASE_URL: envUrl('postgres://avelon:avelon@127.0.0.1:15403/avelon').describe(
+    'Writes and transactions: the primary, through PgBouncer in transaction mode.',
+  ),
+  DATABASE_REPLICA_URLS: envUrlList('postgres://avelon:avelon@127.0.0.1:15402/avelon').describe(
+    'Reads: comma-separated streaming replicas; empty sends every read to the primary.',
+  ),
+  DATABASE_MIGRATION_URL: envUrl('postgres://avelon:avelon@127.0.0.1:15401/avelon').describe(
+    'Migrations: the primary directly (DDL and advisory locks do not belong behind a transaction pooler).',
+  ),
+  DATABASE_POOL_SIZE: envInt(20, 1, 1000).describe('Connections to PgBouncer per process.'),
+  DATABASE_REPLICA_POOL_SIZE: envInt(20, 1, 1000).describe('Connections per replica per process.'),
+  DATABASE_QUERY_TIMEOUT_MS: envInt(5000, 100).describe(
+    'A query that takes longer fails instead of holding a connection.',
+  ),
+  DATABASE_CONNECT_TIMEOUT_MS: envInt(2000, 100).describe(
+    'How long to wait for a connection before failing over or erroring.',
+  ),
+  DATABASE_REPLICA_MAX_LAG_MS: envInt(2000, 100).describe(
+    'A replica further behind than this leaves rotation until it catches up.',
+  ),
+  DATABASE_REPLICA_CHECK_INTERVAL_MS: envInt(250, 50).describe(
+    'How often replica health and replay position are polled.',
+  ),
+} satisfies Record<string, z.ZodType>;
+
+export type DatabaseConfig = z.output<z.ZodObject<typeof databaseConfigShape>>;

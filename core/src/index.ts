@@ -1,0 +1,22 @@
+// @avelon/core: what every Avelon app shares — validated config, the database schema, the database
+// router (replicas, read-your-writes), metric names. Core imports no app.
+
+export { envBool, envInt, envUrl, envUrlList } from './config/env-types.ts';
+export { ConfigError, type ConfigShape, describeConfig, loadConfig, type OptionDoc } from './config/load-config.ts';
+export { type DatabaseConfig, databaseConfigShape } from './db/config.ts';
+export {
+  type Consistency,
+  DatabaseRouter,
+  type DatabaseRouterOptions,
+  type Db,
+  type ReadTarget,
+  type Tx,
+} from './db/database-router.ts';
+export { formatLsn, parseLsn } from './db/lsn.ts';
+export { migrationsFolder, runMigrations } from './db/migrate.ts';
+export type { ReplicaState } from './db/replica-monitor.ts';
+export * as schema from './db/schema/index.ts';
+export { MemoryWritePositionStore, RedisWritePositionStore, type WritePositionStore } from './db/write-positions.ts';
+export { type MetricDef, type MetricName, metricCatalog } from './metrics/catalog.ts';
+export { metric } from './metrics/registry.ts';
+export { assertSupportedNode, SUPPORTED_NODE_MAJOR } from './runtime/node-version.ts';

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make down`: stops everything `make up` started; the data stays for the next `make up`.
+set -euo pipefail
+here=$(dirname "$0")
+source "$here/lib.sh"
+source "$here/postgres.sh"
+source "$here/pgbouncer.sh"
+source "$here/redis.sh"
+
+bouncer_down
+pg_down
+redis_down
+step "stack stopped (data kept in $AVELON_DATA_DIR; make clean removes it)"
