@@ -6,7 +6,7 @@ ROOT := $(CURDIR)
 # Node 24 from .tools/bin comes first, so every target, npm script and test runs on it.
 export PATH := $(ROOT)/.tools/bin:$(ROOT)/node_modules/.bin:$(PATH)
 # The tests' own stack: other ports and another data dir than `make up`, so both can run at once.
-TEST_ENV := AVELON_PORT_BASE=25400 AVELON_DATA_DIR=$(ROOT)/.data/test AVELON_DEMO_DATA=none
+TEST_ENV := AVELON_PORT_BASE=25400 AVELON_DATA_DIR=$(ROOT)/.data/test AVELON_DEMO_DATA=none AVELON_SERVICES=none
 
 .PHONY: help
 help: ## List the targets

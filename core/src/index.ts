@@ -19,4 +19,16 @@ export * as schema from './db/schema/index.ts';
 export { MemoryWritePositionStore, RedisWritePositionStore, type WritePositionStore } from './db/write-positions.ts';
 export { type MetricDef, type MetricName, metricCatalog } from './metrics/catalog.ts';
 export { metric } from './metrics/registry.ts';
+export {
+  type JobKind,
+  type JobPayload,
+  jobEntityKey,
+  jobId,
+  jobPayloads,
+  jobQueue,
+  type QueueName,
+  queueNames,
+} from './queues/contracts.ts';
+export { redisConfigShape } from './redis/config.ts';
+export { cacheConnection, queueProducerConnection, queueWorkerConnection } from './redis/connections.ts';
 export { assertSupportedNode, SUPPORTED_NODE_MAJOR } from './runtime/node-version.ts';

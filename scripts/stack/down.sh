@@ -6,7 +6,9 @@ source "$here/lib.sh"
 source "$here/postgres.sh"
 source "$here/pgbouncer.sh"
 source "$here/redis.sh"
+source "$here/services.sh"
 
+services_down
 bouncer_down
 pg_down
 redis_down

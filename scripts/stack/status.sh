@@ -5,6 +5,7 @@ here=$(dirname "$0")
 source "$here/lib.sh"
 source "$here/postgres.sh"
 source "$here/pgbouncer.sh"
+source "$here/services.sh"
 
 row() { printf '  %-16s %-7s %-10s %s\n' "$1" "$2" "$3" "$4"; }
 state() { if "$@" >/dev/null 2>&1; then echo up; else echo down; fi; }
@@ -24,4 +25,5 @@ row postgres-replica "$AVELON_PG_REPLICA_PORT" "$(state pg_running replica)" "$(
 row pgbouncer "$AVELON_PGBOUNCER_PORT" "$(state bouncer_ready)" "$DATABASE_URL (transaction pooling)"
 row redis-cache "$AVELON_REDIS_CACHE_PORT" "$(state redis_cli "$AVELON_REDIS_CACHE_PORT" ping)" "$REDIS_CACHE_URL (allkeys-lru)"
 row redis-queue "$AVELON_REDIS_QUEUE_PORT" "$(state redis_cli "$AVELON_REDIS_QUEUE_PORT" ping)" "$REDIS_QUEUE_URL (noeviction, AOF)"
+services_status
 echo

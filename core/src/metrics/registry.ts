@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { MetricDef } from './catalog.ts';
+import type { MetricDef } from './define.ts';
 
 type MetricFor<D extends MetricDef> = D['type'] extends 'counter'
   ? Counter<string>
