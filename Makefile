@@ -69,6 +69,10 @@ test-integration: deps ## Run the integration tests against a stack of their own
 .PHONY: test
 test: deps lint test-unit test-integration ## Everything CI runs: lint, types, boundaries, unit and integration tests
 
+.PHONY: docs
+docs: node_modules/.installed ## Regenerate docs/configuration.md and docs/metrics.md from the code
+	@node scripts/docs/generate.ts
+
 .PHONY: bench
 bench: deps ## Run the benchmarks (results go to docs/benchmarks.md)
 	@echo "==> bench: no benchmarks yet (the API and worker issues add them)"

@@ -12,4 +12,7 @@ services_down
 bouncer_down
 pg_down
 redis_down
-step "stack stopped (data kept in $AVELON_DATA_DIR; make clean removes it)"
+left=()
+for port in $(stack_ports); do port_in_use "$port" && left+=("$port"); done
+[ ${#left[@]} -eq 0 ] || fail "still listening after stop: port(s) ${left[*]}"
+step "stack stopped, nothing left listening (data kept in $AVELON_DATA_DIR; make clean removes it)"

@@ -53,3 +53,10 @@ stop_pid() {
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$pidfile"
 }
+
+# Every port of the stack, for the "nothing left running" check of `make down`.
+stack_ports() {
+  echo "$AVELON_PG_PRIMARY_PORT $AVELON_PG_REPLICA_PORT $AVELON_PGBOUNCER_PORT $AVELON_REDIS_CACHE_PORT" \
+    "$AVELON_REDIS_QUEUE_PORT $AVELON_SMTP_PORT $AVELON_API_PORT $AVELON_WORKER_PORT $AVELON_OPERATOR_PORT" \
+    "$AVELON_DASHBOARD_PORT $AVELON_MAIL_PORT"
+}

@@ -63,7 +63,7 @@ pg_init_replica() {
   psql_socket "$AVELON_PG_PRIMARY_PORT" postgres -c \
     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'avelon_replica1'" >/dev/null
   run_as_db env PGPASSWORD="$AVELON_REPL_PASSWORD" "$(pg_bin)/pg_basebackup" -h 127.0.0.1 \
-    -p "$AVELON_PG_PRIMARY_PORT" -U "$AVELON_REPL_USER" -D "$dir" -R -X stream -C -S avelon_replica1 >/dev/null ||
+    -p "$AVELON_PG_PRIMARY_PORT" -U "$AVELON_REPL_USER" -D "$dir" -R -X stream -c fast -C -S avelon_replica1 >/dev/null ||
     fail "pg_basebackup failed"
   printf "\n# --- avelon replica ---\ncluster_name = 'avelon_replica1'\n" >>"$dir/postgresql.conf"
 }
