@@ -64,7 +64,7 @@ test-unit: node_modules/.installed ## Run the unit tests (no servers)
 test-integration: deps ## Run the integration tests against a stack of their own (ports 25400+)
 	@echo "==> test: integration (own stack on ports 25401+, data in .data/test)"
 	@$(TEST_ENV) bash scripts/stack/up.sh
-	@$(TEST_ENV) bash scripts/test/integration.sh; status=$$?; $(TEST_ENV) bash scripts/stack/down.sh >/dev/null; exit $$status
+	@status=0; $(TEST_ENV) bash scripts/test/integration.sh || status=$$?; $(TEST_ENV) bash scripts/stack/down.sh >/dev/null; exit $$status
 
 .PHONY: test
 test: deps lint test-unit test-integration ## Everything CI runs: lint, types, boundaries, unit and integration tests

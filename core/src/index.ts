@@ -32,3 +32,12 @@ export {
 export { redisConfigShape } from './redis/config.ts';
 export { cacheConnection, queueProducerConnection, queueWorkerConnection } from './redis/connections.ts';
 export { assertSupportedNode, SUPPORTED_NODE_MAJOR } from './runtime/node-version.ts';
+export {
+  type CacheClass,
+  cacheClassDefaults,
+  isCacheClass,
+  readCacheTtls,
+  TTL_CHANGED_CHANNEL,
+  TTL_HASH_KEY,
+  writeCacheTtl,
+} from './cache/ttl-contract.ts';

@@ -41,14 +41,21 @@ export function createPool(options: PoolOptions): pg.Pool {
   return pool;
 }
 
-/** Errors that mean "this server cannot be reached now", as opposed to a bad query. */
+/**
+ * Errors that mean "this server cannot be reached now", as opposed to a bad query. Looks through
+ * `cause`, since Drizzle wraps driver errors in its own.
+ */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code ?? '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) ||
-    // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection exceptions
-    /^(57P0[123]|08)/.test(code) ||
-    /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(error.message)
-  );
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: string }).code ?? '';
+    if (
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) ||
+      // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection exceptions
+      /^(57P0[123]|08)/.test(code) ||
+      /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(e.message)
+    ) {
+      return true;
+    }
+  }
+  return false;
 }

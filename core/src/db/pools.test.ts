@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isConnectionError } from './pools.ts';
+
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+test('connection failures are recognised, also when wrapped', () => {
+  const cases: Array<[string, unknown, boolean]> = [
+    ['refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), true],
+    ['server shut down', withCode('terminating connection due to administrator command', '57P01'), true],
+    ['dropped socket', new Error('Connection terminated unexpectedly'), true],
+    ['pool wait', new Error('timeout exceeded when trying to connect'), true],
+    // Drizzle wraps the driver error: "Failed query: ..." with the real one as cause
+    ['wrapped', new Error('Failed query: select 1', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') }), true],
+    // a bad query is the caller's problem, not a reason to fail over
+    ['syntax', withCode('syntax error at or near "selec"', '42601'), false],
+    ['unique', new Error('Failed query', { cause: withCode('duplicate key', '23505') }), false],
+    ['not an error', 'ECONNREFUSED', false],
+  ];
+  for (const [name, error, expected] of cases) assert.equal(isConnectionError(error), expected, name);
+});
