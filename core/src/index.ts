@@ -1,15 +1,6 @@
 // @avelon/core: what every Avelon app shares — validated config, the database schema, the database
 // router (replicas, read-your-writes), metric names. Core imports no app.
 
-export {
-  type CacheClass,
-  cacheClassDefaults,
-  isCacheClass,
-  readCacheTtls,
-  TTL_CHANGED_CHANNEL,
-  TTL_HASH_KEY,
-  writeCacheTtl,
-} from './cache/ttl-contract.ts';
 export { envBool, envInt, envUrl, envUrlList } from './config/env-types.ts';
 export { ConfigError, type ConfigShape, describeConfig, loadConfig, type OptionDoc } from './config/load-config.ts';
 export { type DatabaseConfig, databaseConfigShape } from './db/config.ts';
