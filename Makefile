@@ -75,4 +75,4 @@ docs: node_modules/.installed ## Regenerate docs/configuration.md and docs/metri
 
 .PHONY: bench
 bench: deps ## Run the benchmarks (results go to docs/benchmarks.md)
-	@echo "==> bench: no benchmarks yet (the API and worker issues add them)"
+	@bash scripts/bench/run.sh

@@ -19,6 +19,7 @@ export * as schema from './db/schema/index.ts';
 export { MemoryWritePositionStore, RedisWritePositionStore, type WritePositionStore } from './db/write-positions.ts';
 export { type MetricDef, type MetricName, metricCatalog } from './metrics/catalog.ts';
 export { metric } from './metrics/registry.ts';
+export { type QueueConfig, queueConfigShape } from './queues/config.ts';
 export {
   type JobKind,
   type JobPayload,
@@ -29,6 +30,14 @@ export {
   type QueueName,
   queueNames,
 } from './queues/contracts.ts';
+export {
+  type EnqueuedJob,
+  type EnqueueOptions,
+  InvalidJobPayloadError,
+  JobProducer,
+  type JobProducerOptions,
+  QueueUnavailableError,
+} from './queues/producer.ts';
 export { redisConfigShape } from './redis/config.ts';
 export { cacheConnection, queueProducerConnection, queueWorkerConnection } from './redis/connections.ts';
 export { assertSupportedNode, SUPPORTED_NODE_MAJOR } from './runtime/node-version.ts';

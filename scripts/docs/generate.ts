@@ -3,7 +3,15 @@
 // Usage: node scripts/docs/generate.ts [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ConfigShape, databaseConfigShape, describeConfig, metricCatalog, redisConfigShape } from '@avelon/core';
+import {
+  type ConfigShape,
+  databaseConfigShape,
+  describeConfig,
+  metricCatalog,
+  queueConfigShape,
+  redisConfigShape,
+} from '@avelon/core';
+import { workerConfigShape } from '../../worker/src/config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -11,6 +19,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const configSections: Array<{ title: string; readBy: string; shape: ConfigShape }> = [
   { title: 'Database', readBy: 'api, worker, operator, migrations', shape: databaseConfigShape },
   { title: 'Redis', readBy: 'api, worker, operator', shape: redisConfigShape },
+  { title: 'Queues', readBy: 'api (producing), worker (consuming)', shape: queueConfigShape },
+  { title: 'Worker', readBy: 'worker', shape: workerConfigShape },
 ];
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

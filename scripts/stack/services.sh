@@ -25,7 +25,8 @@ services_up() {
     port=${!portvar}
     if pid_alive "$(service_pidfile "$name")"; then step "$name: already running on $port"; continue; fi
     step "$name: starting on $port"
-    (cd "$AVELON_ROOT" && PORT="$port" nohup bash -c "exec $cmd" >>"$AVELON_DATA_DIR/logs/$name.log" 2>&1 &
+    # `;` not `&&` after cd: with `&&` the whole list would be backgrounded and $! be a wrapper shell.
+    (cd "$AVELON_ROOT"; PORT="$port" nohup bash -c "exec $cmd" >>"$AVELON_DATA_DIR/logs/$name.log" 2>&1 &
       echo $! >"$(service_pidfile "$name")")
     wait_until "$name" 60 service_healthy "$port" "$health" ||
       fail "$name did not become healthy on $port$health; see $AVELON_DATA_DIR/logs/$name.log"

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -52,8 +53,9 @@ export function jobEntityKey<K extends JobKind>(kind: K, payload: JobPayload<K>)
   const p = payload as Record<string, unknown>;
   switch (kind) {
     case 'otp-code':
-      // Each code is its own mail: a new code for the same address must be sent.
-      return `${p.email}:${p.code}`;
+      // Each code is its own mail: a new code for the same address must be sent. Hashed, so job ids
+      // and ledger keys in Redis carry neither the address nor the code.
+      return `otp-${createHash('sha256').update(`${p.email}:${p.code}`).digest('hex').slice(0, 32)}`;
     case 'welcome':
       return `user-${p.userId}`;
     case 'order-confirmation':

@@ -1,0 +1,201 @@
+// Builds the worker process from its config: connections, ledger, mailer, one BullMQ Worker per
+// consumed queue, metrics and the HTTP server. main.ts runs it; integration tests run it in-process.
+import { hostname } from 'node:os';
+import { DatabaseRouter, type QueueName, queueProducerConnection, queueWorkerConnection } from '@avelon/core';
+import { Queue, Worker } from 'bullmq';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { WorkerConfig } from './config.ts';
+import { type HealthReport, startHttpServer } from './http/server.ts';
+import { jobHandlers } from './jobs/index.ts';
+import { RedisLedger } from './ledger/redis-ledger.ts';
+import type { Logger } from './logger.ts';
+import type { Mailer } from './mail/mail.ts';
+import { SmtpMailer } from './mail/smtp-mailer.ts';
+import { JobMetrics } from './metrics/job-metrics.ts';
+import { QueueDepth } from './metrics/queue-depth.ts';
+import { type NotificationStore, PostgresNotificationStore } from './notifications/notification-store.ts';
+import { createProcessor, type JobResult } from './processor.ts';
+import { whenReady, within } from './redis-ready.ts';
+import { closeWithin } from './shutdown.ts';
+
+/** A running worker process. */
+export interface WorkerApp {
+  /** The bound HTTP port of /metrics and /health. */
+  readonly port: number;
+  readonly registry: Registry;
+  /**
+   * Stops taking jobs, lets in-flight ones finish within WORKER_SHUTDOWN_TIMEOUT_MS, then closes every
+   * connection. 'forced' when the time ran out (the unfinished jobs are recovered by stall detection).
+   */
+  stop(): Promise<'clean' | 'forced'>;
+}
+
+/** Replaceable parts, for tests. */
+export interface WorkerAppOverrides {
+  mailer?: Mailer;
+  notifications?: NotificationStore;
+}
+
+/** Starts the worker: resolves once it consumes its queues and /health answers 200. */
+export async function startWorkerApp(
+  config: WorkerConfig,
+  logger: Logger,
+  overrides: WorkerAppOverrides = {},
+): Promise<WorkerApp> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const queues = config.WORKER_QUEUES;
+
+  // Jobs and the ledger wait out Redis outages (null retries); probes (health, depth) fail fast.
+  const connection = queueWorkerConnection(config.REDIS_QUEUE_URL, 'worker');
+  const probe = queueProducerConnection(config.REDIS_QUEUE_URL, 'worker-probe');
+  const logRedisError = throttled(30_000, (error: Error) => logger.warn({ err: error.message }, 'queue redis error'));
+  connection.on('error', logRedisError);
+  probe.on('error', logRedisError);
+  await Promise.all([whenReady(connection), whenReady(probe)]);
+
+  const router = queues.includes('notifications')
+    ? // The worker only writes; replicas would be pools it never uses.
+      new DatabaseRouter({
+        config: { ...config, DATABASE_REPLICA_URLS: [] },
+        registry,
+        applicationName: 'avelon-worker',
+      })
+    : undefined;
+  const mailer = overrides.mailer ?? new SmtpMailer(smtpOptions(config));
+  const notifications = overrides.notifications ?? (router ? new PostgresNotificationStore(router) : unavailableStore);
+
+  const processor = createProcessor({
+    handlers: jobHandlers,
+    ledger: new RedisLedger(connection, config.LEDGER_RETENTION_S * 1000),
+    prefix: config.QUEUE_PREFIX,
+    leaseMs: config.LEDGER_LEASE_MS,
+    services: { mailer, notifications, messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN, siteUrl: config.APP_BASE_URL },
+    onLeaseLost: (job, error) =>
+      logger.warn(
+        { jobId: job.id, kind: job.name, err: (error as Error | undefined)?.message },
+        'ledger lease not renewed',
+      ),
+  });
+
+  const metrics = new JobMetrics(registry);
+  const workers = new Map<QueueName, Worker>();
+  for (const queue of queues) {
+    const worker = new Worker(queue, metrics.instrument(queue, processor), {
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      name: `${hostname()}:${process.pid}`,
+      concurrency: queue === 'emails' ? config.WORKER_CONCURRENCY_EMAILS : config.WORKER_CONCURRENCY_NOTIFICATIONS,
+      lockDuration: config.WORKER_LOCK_DURATION_MS,
+      stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
+      removeOnComplete: { age: config.WORKER_KEEP_COMPLETED_AGE_S, count: config.WORKER_KEEP_COMPLETED_COUNT },
+      removeOnFail: { age: config.WORKER_KEEP_FAILED_AGE_S, count: config.WORKER_KEEP_FAILED_COUNT },
+    });
+    metrics.attach(queue, worker);
+    worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
+    worker.on('stalled', (jobId) =>
+      logger.warn({ queue, jobId }, 'job stalled (its worker died or froze); back to wait'),
+    );
+    worker.on('lockRenewalFailed', (jobIds) => logger.warn({ queue, jobIds }, 'job lock not renewed'));
+    worker.on('completed', (job, result: JobResult) =>
+      logger.info({ queue, kind: job.name, jobId: job.id, outcome: result.outcome, detail: result.detail }, 'job done'),
+    );
+    worker.on('failed', (job, error) =>
+      logger.warn(
+        { queue, kind: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        error.name === 'UnrecoverableError' ? 'job failed for good' : 'job attempt failed',
+      ),
+    );
+    workers.set(queue, worker);
+  }
+  await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
+
+  const depthQueues = new Map(
+    queues.map((q) => {
+      const queue = new Queue(q, { connection: probe, prefix: config.QUEUE_PREFIX });
+      queue.on('error', logRedisError);
+      return [q, queue];
+    }),
+  );
+  const depth = new QueueDepth(registry, depthQueues);
+  let stopping = false;
+  const health = async (): Promise<HealthReport> => {
+    const redis = await within(1000, 'ping', probe.ping()).then(
+      () => 'ok',
+      (error: Error) => `unreachable: ${error.message}`,
+    );
+    const running = [...workers.values()].every((w) => w.isRunning());
+    const state = stopping ? 'stopping' : running ? 'running' : 'stopped';
+    return {
+      ready: redis === 'ok' && state === 'running',
+      checks: { redis, workers: state, queues: queues.join(',') },
+    };
+  };
+  const http = await startHttpServer({
+    port: config.PORT,
+    registry,
+    health,
+    beforeMetrics: () => within(2000, 'queue depth', depth.refresh()),
+  });
+  logger.info({ port: http.port, queues, prefix: config.QUEUE_PREFIX }, 'worker started');
+
+  return {
+    port: http.port,
+    registry,
+    async stop() {
+      stopping = true;
+      const result = await closeWithin(config.WORKER_SHUTDOWN_TIMEOUT_MS, () =>
+        Promise.all([...workers.values()].map((w) => w.close())),
+      );
+      if (result === 'forced') logger.warn('in-flight jobs did not finish in time; they will be recovered as stalled');
+      // After a forced stop these may wait on the jobs still running; the bound keeps exit prompt.
+      await within(
+        2000,
+        'close connections',
+        Promise.allSettled([
+          ...[...depthQueues.values()].map((q) => q.close()),
+          router?.close(),
+          http.close(),
+          Promise.resolve(mailer.close()),
+        ]),
+      ).catch(() => {});
+      connection.disconnect();
+      probe.disconnect();
+      return result;
+    },
+  };
+}
+
+function smtpOptions(config: WorkerConfig) {
+  return {
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    requireTls: config.SMTP_REQUIRE_TLS,
+    user: config.SMTP_USER,
+    password: config.SMTP_PASSWORD,
+    maxConnections: config.SMTP_POOL_MAX_CONNECTIONS,
+    maxMessages: config.SMTP_POOL_MAX_MESSAGES,
+    connectionTimeoutMs: config.SMTP_CONNECTION_TIMEOUT_MS,
+    greetingTimeoutMs: config.SMTP_GREETING_TIMEOUT_MS,
+    socketTimeoutMs: config.SMTP_SOCKET_TIMEOUT_MS,
+    from: config.MAIL_FROM,
+  };
+}
+
+// A process that does not consume the notifications queue never runs its jobs; this makes a mistake loud.
+const unavailableStore: NotificationStore = {
+  insert: () => Promise.reject(new Error('this process does not consume the notifications queue')),
+};
+
+/** Calls `fn` at most once per `ms` (a Redis outage reports an error per reconnect attempt). */
+function throttled<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = 0;
+  return (...args) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    fn(...args);
+  };
+}
