@@ -1,0 +1,91 @@
+// The API's configuration: the only reader of process.env. Every option has its default and one line
+// of why; loadConfig reports every bad key at once.
+import { databaseConfigShape, envBool, envInt, loadConfig, queueConfigShape, redisConfigShape } from '@avelon/core';
+import { z } from 'zod';
+
+const csv = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+
+/** Every option of the API, with its default and why it exists (listed in docs/configuration.md). */
+export const apiConfigShape = {
+  ...databaseConfigShape,
+  ...redisConfigShape,
+  ...queueConfigShape,
+  PORT: envInt(15410, 0, 65535).describe('HTTP port (make up sets it from AVELON_API_PORT).'),
+  HOST: z.string().default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 in a container.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino level. Requests are not logged one by one (nothing per cache hit); errors and 5xx are.'),
+  TRUST_PROXY: csv('').describe(
+    'Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed; empty trusts none.',
+  ),
+  BODY_LIMIT_BYTES: envInt(64 * 1024, 1024).describe('Largest request body accepted; larger gets 413.'),
+  INSTANCE_ID: z
+    .string()
+    .default('')
+    .describe('Names this process in cache messages and logs; empty picks host-pid-random.'),
+
+  CACHE_ENABLED: envBool(true).describe('Off sends every read to the database (benchmarks compare both).'),
+  CACHE_L1_MAX_ENTRIES: envInt(50_000, 0).describe('In-process cache size; 0 keeps only Redis (L2).'),
+  CACHE_L2_ENABLED: envBool(true).describe('Use the cache Redis as the shared second tier.'),
+  CACHE_GRACE_SECONDS: envInt(300, 0).describe(
+    'How long past its TTL a value may still be served while the database is slow or down.',
+  ),
+  CACHE_SOFT_TIMEOUT_MS: envInt(150, 1).describe(
+    'A refresh slower than this answers with the stale value (when one is in grace) and finishes in the background.',
+  ),
+  CACHE_TTL_POLL_MS: envInt(500, 50, 60_000).describe(
+    'How often TTL overrides are re-read from Redis, besides the change message.',
+  ),
+  CACHE_DEGRADED_L1_MAX_AGE_MS: envInt(1000, 0).describe(
+    'While invalidation messages cannot be received (Redis down), in-process values older than this are refreshed.',
+  ),
+  CACHE_BREAKER_MS: envInt(2000, 100).describe('After a cache Redis failure, how long to leave Redis alone.'),
+  HTTP_CACHE_MAX_AGE_SECONDS: envInt(0, 0).describe(
+    'max-age of public GETs; 0 makes clients revalidate with If-None-Match every time (cheap 304s).',
+  ),
+
+  JWT_SECRET: z
+    .string()
+    .min(32)
+    .default('avelon-local-development-secret-change-me!')
+    .describe('HS256 key of access tokens; set a real secret of 32+ characters in every installation.'),
+  JWT_ISSUER: z.string().default('avelon-api').describe('iss claim of access tokens.'),
+  ACCESS_TOKEN_TTL_SECONDS: envInt(900, 30).describe('Lifetime of an access token (and of its session).'),
+  OTP_TTL_SECONDS: envInt(600, 30).describe('How long a one-time sign-in code is valid.'),
+  OTP_MAX_ATTEMPTS: envInt(5, 1, 100).describe('Wrong codes allowed before the code is void.'),
+
+  RATE_LIMIT_ENABLED: envBool(true).describe('Off disables every limit (benchmarks of the bare request path).'),
+  RATE_LIMIT_FAIL_OPEN: envBool(true).describe(
+    'When Redis cannot be reached: true lets requests through, false answers 503; visible as avelon_ratelimit_fail_open.',
+  ),
+  RATE_LIMIT_GENERAL_MAX: envInt(100, 1).describe('Requests per client address per window, every route.'),
+  RATE_LIMIT_GENERAL_WINDOW_MS: envInt(60_000, 1000).describe('Window of the general limit.'),
+  RATE_LIMIT_AUTH_MAX: envInt(5, 1).describe('Sign-in requests per address and per email address per window.'),
+  RATE_LIMIT_AUTH_WINDOW_MS: envInt(300_000, 1000).describe('Window of the sign-in limits.'),
+  RATE_LIMIT_CHECKOUT_MAX: envInt(10, 1).describe('Checkouts per user per window.'),
+  RATE_LIMIT_CHECKOUT_WINDOW_MS: envInt(600_000, 1000).describe('Window of the checkout limit.'),
+  RATE_LIMIT_WRITES_MAX: envInt(20, 1).describe('Writes (POST/PATCH/DELETE) per user per window.'),
+  RATE_LIMIT_WRITES_WINDOW_MS: envInt(60_000, 1000).describe('Window of the write limit.'),
+
+  OTEL_ENABLED: envBool(false).describe(
+    'Registers @fastify/otel; spans go to the global tracer provider (no-op unless an SDK and exporter are loaded).',
+  ),
+  DOCS_ENABLED: envBool(true).describe('Serve the OpenAPI document and Swagger UI at /docs.'),
+};
+
+export type ApiConfig = ReturnType<typeof loadApiConfig>;
+
+/** Reads and validates the environment once; throws ConfigError listing every bad key. */
+export function loadApiConfig(env: Record<string, string | undefined> = process.env) {
+  return loadConfig(apiConfigShape, env);
+}

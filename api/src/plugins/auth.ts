@@ -1,0 +1,40 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../auth/sessions.ts';
+import type { AppDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user; set by the `user` / `admin` hooks, null on public routes. */
+    user: AuthUser | null;
+  }
+}
+
+export interface AuthHooks {
+  /** onRequest hook: a valid bearer token with a live session, else 401. */
+  user: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** onRequest hook: as `user`, and the role is admin, else 403. */
+  admin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+/** Authentication as route hooks: public routes pay nothing for it. */
+export function authHooks(deps: Pick<AppDeps, 'tokens' | 'sessions'>): AuthHooks {
+  const user = async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Bearer ')) throw new ApiError('API_ERR_UNAUTHENTICATED');
+    const claims = await deps.tokens.verify(header.slice(7).trim());
+    if (!claims) throw new ApiError('API_ERR_UNAUTHENTICATED', 'The token is invalid or expired.');
+    request.user = await deps.sessions.resolve(claims);
+  };
+  const admin = async (request: FastifyRequest) => {
+    await user(request);
+    if (request.user?.role !== 'admin') throw new ApiError('API_ERR_FORBIDDEN');
+  };
+  return { user, admin };
+}
+
+/** The signed-in user of a route behind the `user` hook. */
+export function currentUser(request: FastifyRequest): AuthUser {
+  if (!request.user) throw new ApiError('API_ERR_UNAUTHENTICATED');
+  return request.user;
+}

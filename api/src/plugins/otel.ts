@@ -1,0 +1,15 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * OpenTelemetry request spans through @fastify/otel, only when enabled: with no tracer provider
+ * registered (no SDK, no exporter) the spans would be no-ops, but its hooks would still cost every
+ * request something. The cache adds its own `cache.load` spans through @opentelemetry/api.
+ */
+export async function registerOtel(app: FastifyInstance, enabled: boolean): Promise<void> {
+  if (!enabled) return;
+  const instrumentation = new FastifyOtelInstrumentation({
+    ignorePaths: (opts: { url: string }) => opts.url.startsWith('/health') || opts.url === '/metrics',
+  });
+  await app.register(instrumentation.plugin());
+}

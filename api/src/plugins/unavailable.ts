@@ -1,0 +1,18 @@
+/** True for errors that mean a dependency (database, Redis) is down or too slow, not a bug: 503. */
+export function isUnavailable(error: unknown): boolean {
+  let e: unknown = error;
+  for (let i = 0; i < 4 && e instanceof Error; i++) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) ||
+      /^(57P0[123]|08)/.test(code) ||
+      /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Connection is closed|Stream isn't writeable/i.test(
+        e.message,
+      )
+    ) {
+      return true;
+    }
+    e = e.cause;
+  }
+  return false;
+}

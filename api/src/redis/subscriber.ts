@@ -1,0 +1,81 @@
+import type { cacheConnection } from '@avelon/core';
+import type { FastifyBaseLogger } from 'fastify';
+
+type Redis = ReturnType<typeof cacheConnection>;
+type Handler = (message: string) => void;
+
+/**
+ * One pub/sub connection to the cache Redis for every broadcast the API listens to (cache
+ * invalidations, TTL changes, session revocations). While it is not subscribed, messages can be
+ * missed: `healthy` says so, and `onResync` listeners run after every (re)subscription so they can
+ * drop whatever may have gone stale in the meantime.
+ */
+export class Subscriber {
+  readonly #redis: Redis;
+  readonly #handlers = new Map<string, Handler[]>();
+  readonly #resync: Array<() => void> = [];
+  readonly #log: FastifyBaseLogger;
+  #healthy = false;
+  #closed = false;
+
+  constructor(redis: Redis, log: FastifyBaseLogger) {
+    this.#redis = redis;
+    this.#log = log;
+    redis.on('message', (channel: string, message: string) => {
+      for (const handler of this.#handlers.get(channel) ?? []) {
+        try {
+          handler(message);
+        } catch (error) {
+          this.#log.warn({ err: error, channel }, 'pub/sub handler failed');
+        }
+      }
+    });
+    redis.on('ready', () => void this.#subscribe());
+    // Any drop of the connection may lose messages: unhealthy until subscribed again.
+    redis.on('close', () => {
+      if (this.#healthy) this.#log.warn('cache Redis pub/sub disconnected: in-process caches fall back to short ages');
+      this.#healthy = false;
+    });
+  }
+
+  /** True while subscribed: broadcasts from other instances arrive. */
+  get healthy(): boolean {
+    return this.#healthy;
+  }
+
+  on(channel: string, handler: Handler): void {
+    const list = this.#handlers.get(channel) ?? [];
+    list.push(handler);
+    this.#handlers.set(channel, list);
+  }
+
+  onResync(listener: () => void): void {
+    this.#resync.push(listener);
+  }
+
+  /** Subscribes now if connected (the 'ready' event covers later connects). */
+  async start(): Promise<void> {
+    if (this.#redis.status === 'ready') await this.#subscribe();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#healthy = false;
+    this.#redis.disconnect();
+  }
+
+  async #subscribe(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#redis.subscribe(...this.#handlers.keys());
+      const wasHealthy = this.#healthy;
+      this.#healthy = true;
+      if (!wasHealthy) for (const listener of this.#resync) listener();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'cache Redis subscribe failed; retrying');
+      setTimeout(() => {
+        if (this.#redis.status === 'ready') void this.#subscribe();
+      }, 500).unref();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { cacheTags } from '@avelon/core';
+import { entryPayload, publicCacheControl, serialized } from '../../cache/index.ts';
+import { catalogueKey } from '../../db/consistency.ts';
+import { errors, IdParams } from '../../schemas/common.ts';
+import type { App, RouteContext } from '../context.ts';
+import { brandDetail, listBrands } from './queries.ts';
+import { Brand, BrandList, BrandListQuery } from './schemas.ts';
+
+/** GET /brands and /brands/:id: public and cached (class `brand`). */
+export async function brandRoutes(app: App, { deps }: RouteContext): Promise<void> {
+  const { cache, db } = deps;
+  const cacheControl = publicCacheControl(deps.config.HTTP_CACHE_MAX_AGE_SECONDS);
+
+  app.get(
+    '/brands',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Brands by id, paginated',
+        querystring: BrandListQuery,
+        response: { 200: BrandList, ...errors() },
+      },
+    },
+    async (request, reply) => {
+      const limit = request.query.limit ?? 20;
+      const page = request.query.page ?? 1;
+      const l = await cache.get('brand', `list|${limit}|${page}`, [cacheTags.brands], async () =>
+        serialized(reply, await db.read((d) => listBrands(d, limit, page), { userKey: catalogueKey })),
+      );
+      return entryPayload(request, reply, l.entry, l.source, cacheControl, 'List');
+    },
+  );
+
+  app.get(
+    '/brands/:id',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'One brand',
+        params: IdParams,
+        response: { 200: Brand, ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      const l = await cache.get('brand', String(id), [cacheTags.brand(id)], async () => {
+        const brand = await db.read((d) => brandDetail(d, id), { userKey: catalogueKey });
+        return brand && serialized(reply, brand);
+      });
+      return entryPayload(request, reply, l.entry, l.source, cacheControl, 'Brand');
+    },
+  );
+}

@@ -1,0 +1,77 @@
+import { cacheTags } from '@avelon/core';
+import { catalogueKey, rememberWrite, userKey } from '../../db/consistency.ts';
+import { notFound } from '../../errors.ts';
+import { currentUser } from '../../plugins/auth.ts';
+import { bearer, errors, IdParams } from '../../schemas/common.ts';
+import type { App, RouteContext } from '../context.ts';
+import { checkout } from './checkout.ts';
+import { getOrder, listOrders } from './queries.ts';
+import { CheckoutHeaders, Order, OrderList, OrderListQuery } from './schemas.ts';
+
+/** POST /orders (checkout), GET /orders and /orders/:id: the signed-in user's own orders only. */
+export async function orderRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
+  const { db } = deps;
+  const tags = ['orders'];
+  const security = bearer;
+
+  app.post(
+    '/orders',
+    {
+      onRequest: auth.user,
+      preHandler: [limits.checkout, limits.writes],
+      schema: {
+        tags,
+        security,
+        summary: 'Check out the cart (201; with a known Idempotency-Key, 200 and the first order)',
+        headers: CheckoutHeaders,
+        response: { 200: Order, 201: Order, ...errors(401, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const result = await checkout(db.primary, user.id, request.headers['idempotency-key']);
+      if (result.replayed) return reply.code(200).header('idempotent-replayed', 'true').send(result.order);
+      // The catalogue changed (stock): refills of these products must read past this commit.
+      await rememberWrite(db, deps.writePositions, [userKey(user.id), catalogueKey]);
+      await deps.invalidator.invalidate(result.productIds.map((id) => cacheTags.product(id)));
+      if (result.email) {
+        // The order is committed: a queue outage must not turn it into an error. The job id is the
+        // order's, so the retry that a lost confirmation calls for cannot send it twice.
+        await deps.jobs
+          .enqueue('order-confirmation', { orderId: result.order.id, userId: user.id, email: result.email })
+          .catch((error: unknown) =>
+            request.log.error({ err: error, orderId: result.order.id }, 'confirmation not enqueued'),
+          );
+      }
+      return reply.code(201).send(result.order);
+    },
+  );
+
+  app.get(
+    '/orders',
+    {
+      onRequest: auth.user,
+      schema: { tags, security, querystring: OrderListQuery, response: { 200: OrderList, ...errors(401) } },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const { limit = 20, page = 1 } = request.query;
+      return db.read((d) => listOrders(d, user.id, limit, page), { userKey: userKey(user.id) });
+    },
+  );
+
+  app.get(
+    '/orders/:id',
+    {
+      onRequest: auth.user,
+      schema: { tags, security, params: IdParams, response: { 200: Order, ...errors(401, 404) } },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const order = await db.read((d) => getOrder(d, request.params.id, user.id), { userKey: userKey(user.id) });
+      // Someone else's order is indistinguishable from a missing one.
+      if (!order) throw notFound('Order');
+      return order;
+    },
+  );
+}

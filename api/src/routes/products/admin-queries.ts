@@ -1,0 +1,73 @@
+import type { Db } from '@avelon/core';
+import { type SQL, sql } from 'drizzle-orm';
+import { pgArray } from '../../db/pg-errors.ts';
+import type { ProductCreate, ProductUpdate } from './schemas.ts';
+
+type Row = Record<string, unknown>;
+
+// Body field → column: the only columns an admin request can write (no mass assignment).
+const columns: Record<Exclude<keyof ProductCreate, 'categoryIds'>, string> = {
+  slug: 'slug',
+  title: 'title',
+  description: 'description',
+  brandId: 'brand_id',
+  priceCents: 'price_cents',
+  currency: 'currency',
+  discountPercent: 'discount_percent',
+  stock: 'stock',
+  isAvailable: 'is_available',
+  isFeatured: 'is_featured',
+  images: 'images',
+};
+
+function value(field: string, v: unknown): SQL {
+  return field === 'images' ? sql`${pgArray(v as string[])}::text[]` : sql`${v}`;
+}
+
+/** Inserts a product and its categories in one statement; returns its id. */
+export async function createProduct(db: Db, body: ProductCreate): Promise<number> {
+  const fields = Object.keys(columns).filter((f) => body[f as keyof ProductCreate] !== undefined) as Array<
+    keyof typeof columns
+  >;
+  const result = await db.execute<Row>(sql`
+    WITH p AS (
+      INSERT INTO products (${sql.raw(fields.map((f) => columns[f]).join(', '))})
+      VALUES (${sql.join(
+        fields.map((f) => value(f, body[f])),
+        sql`, `,
+      )})
+      RETURNING id
+    ), pc AS (
+      INSERT INTO product_categories (product_id, category_id)
+      SELECT p.id, c FROM p, unnest(${pgArray(body.categoryIds ?? [])}::bigint[]) AS c
+    )
+    SELECT id FROM p`);
+  return Number(result.rows[0]?.id);
+}
+
+/** Updates the given fields (and replaces the categories when given); false when there is no such product. */
+export async function updateProduct(db: Db, id: number, body: ProductUpdate): Promise<boolean> {
+  const sets = (Object.keys(columns) as Array<keyof typeof columns>)
+    .filter((f) => body[f] !== undefined)
+    .map((f) => sql`${sql.raw(columns[f])} = ${value(f, body[f])}`);
+  sets.push(sql`updated_at = now()`);
+  const cats = body.categoryIds;
+  const replaceCategories = cats
+    ? sql`, d AS (
+        DELETE FROM product_categories WHERE product_id IN (SELECT id FROM u) AND category_id <> ALL(${pgArray(cats)}::bigint[])
+      ), i AS (
+        INSERT INTO product_categories (product_id, category_id)
+        SELECT u.id, c FROM u, unnest(${pgArray(cats)}::bigint[]) AS c ON CONFLICT DO NOTHING
+      )`
+    : sql``;
+  const result = await db.execute<Row>(sql`
+    WITH u AS (UPDATE products SET ${sql.join(sets, sql`, `)} WHERE id = ${id} RETURNING id)
+    ${replaceCategories}
+    SELECT id FROM u`);
+  return result.rows.length > 0;
+}
+
+export async function deleteProduct(db: Db, id: number): Promise<boolean> {
+  const result = await db.execute(sql`DELETE FROM products WHERE id = ${id}`);
+  return (result.rowCount ?? 0) > 0;
+}

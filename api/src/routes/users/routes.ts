@@ -1,0 +1,46 @@
+import { rememberWrite, userKey } from '../../db/consistency.ts';
+import { notFound } from '../../errors.ts';
+import { currentUser } from '../../plugins/auth.ts';
+import { bearer, errors } from '../../schemas/common.ts';
+import type { App, RouteContext } from '../context.ts';
+import { getMe, updateMe } from './queries.ts';
+import { Me, MeUpdate } from './schemas.ts';
+
+/** GET/PATCH /users/me: the signed-in user's own account; reads see the user's own writes. */
+export async function userRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
+  const { db } = deps;
+  app.get(
+    '/users/me',
+    {
+      onRequest: auth.user,
+      schema: { tags: ['users'], security: bearer, response: { 200: Me, ...errors(401, 404) } },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const me = await db.read((d) => getMe(d, user.id), { userKey: userKey(user.id) });
+      if (!me) throw notFound('User');
+      return me;
+    },
+  );
+
+  app.patch(
+    '/users/me',
+    {
+      onRequest: auth.user,
+      preHandler: limits.writes,
+      schema: {
+        tags: ['users'],
+        security: bearer,
+        body: MeUpdate,
+        response: { 200: Me, ...errors(401, 404, 413, 415) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const me = await updateMe(db.primary, user.id, request.body.name);
+      if (!me) throw notFound('User');
+      await rememberWrite(db, deps.writePositions, [userKey(user.id)]);
+      return me;
+    },
+  );
+}
