@@ -61,7 +61,7 @@ test-unit: node_modules/.installed ## Run the unit tests (no servers)
 	@node --test --test-reporter=spec $$(git ls-files --cached --others --exclude-standard '*/src/*.test.ts' '*/src/**/*.test.ts' | sort -u)
 
 .PHONY: test-integration
-test-integration: deps ## Run the integration tests against a stack of their own (ports 25400+)
+test-integration: deps tools ## Run the integration tests against a stack of their own (ports 25400+)
 	@echo "==> test: integration (own stack on ports 25401+, data in .data/test)"
 	@$(TEST_ENV) bash scripts/stack/up.sh
 	@status=0; $(TEST_ENV) bash scripts/test/integration.sh || status=$$?; $(TEST_ENV) bash scripts/stack/down.sh >/dev/null; exit $$status

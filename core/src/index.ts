@@ -1,6 +1,24 @@
 // @avelon/core: what every Avelon app shares — validated config, the database schema, the database
 // router (replicas, read-your-writes), metric names. Core imports no app.
 
+export {
+  type CacheClass,
+  type CacheInvalidationMessage,
+  cacheClasses,
+  cacheInvalidationChannel,
+  cacheTagKey,
+  cacheTags,
+  cacheTtlBoundsSeconds,
+  cacheTtlChannel,
+  cacheTtlHashKey,
+  cacheValueKey,
+  defaultCacheTtlSeconds,
+  isCacheClass,
+  parseCacheTtls,
+  readCacheTtls,
+  resetCacheTtl,
+  writeCacheTtl,
+} from './cache/index.ts';
 export { envBool, envInt, envUrl, envUrlList } from './config/env-types.ts';
 export { ConfigError, type ConfigShape, describeConfig, loadConfig, type OptionDoc } from './config/load-config.ts';
 export { type DatabaseConfig, databaseConfigShape } from './db/config.ts';

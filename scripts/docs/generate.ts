@@ -11,6 +11,8 @@ import {
   queueConfigShape,
   redisConfigShape,
 } from '@avelon/core';
+import { apiConfigShape } from '../../api/src/config.ts';
+import { operatorConfigShape } from '../../operator/src/config.ts';
 import { workerConfigShape } from '../../worker/src/config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,7 +22,9 @@ const configSections: Array<{ title: string; readBy: string; shape: ConfigShape 
   { title: 'Database', readBy: 'api, worker, operator, migrations', shape: databaseConfigShape },
   { title: 'Redis', readBy: 'api, worker, operator', shape: redisConfigShape },
   { title: 'Queues', readBy: 'api (producing), worker (consuming)', shape: queueConfigShape },
+  { title: 'API', readBy: 'api', shape: apiConfigShape },
   { title: 'Worker', readBy: 'worker', shape: workerConfigShape },
+  { title: 'Operator', readBy: 'operator', shape: operatorConfigShape },
 ];
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

@@ -53,6 +53,12 @@ pid_alive() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$name"
 }
 
+# started_alive PIDFILE -> 0 while the process just started lives. Only kill -0: right after
+# `setsid ... &` the child may not have exec'd yet, so its cmdline is still this script's.
+started_alive() {
+  kill -0 "$(cat "$1" 2>/dev/null || echo 0)" 2>/dev/null
+}
+
 port_in_use() {
   ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
 }
@@ -229,7 +235,7 @@ start_etcd() {
   fi
   local deadline=$((SECONDS + 60))
   until etcd_healthy; do
-    if ! pid_alive "$ETCD_PID" "$BIN/etcd"; then
+    if ! started_alive "$ETCD_PID"; then
       show_log_tail "$ETCD_LOG"
       die "etcd exited during startup (log: $ETCD_LOG)"
     fi
@@ -274,7 +280,7 @@ start_kube_apiserver() {
   fi
   local deadline=$((SECONDS + TIMEOUT)) start=$SECONDS
   until kube_ready; do
-    if ! pid_alive "$KUBE_PID" "$BIN/kube-apiserver"; then
+    if ! started_alive "$KUBE_PID"; then
       show_log_tail "$KUBE_LOG"
       rm -f "$KUBE_PID"
       die "kube-apiserver exited during startup (log: $KUBE_LOG)"

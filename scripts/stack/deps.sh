@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local stack needs, only those missing. Usage: deps.sh [extra...]
 set -euo pipefail
-want=(postgresql pgbouncer redis-server openssl "$@")
+want=(postgresql pgbouncer redis-server openssl iproute2 curl "$@")
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
