@@ -14,14 +14,14 @@ service_healthy() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$1$2"; }
 
 services_preflight() {
   local name portvar health cmd
-  while IFS=$'\t' read -r name portvar health cmd; do
+  while IFS=$'\t' read -r name portvar health links cmd; do
     pid_alive "$(service_pidfile "$name")" || claim_port "$name" "${!portvar}" "$portvar"
   done < <(services_list)
 }
 
 services_up() {
   local name portvar health cmd port
-  while IFS=$'\t' read -r name portvar health cmd; do
+  while IFS=$'\t' read -r name portvar health links cmd; do
     port=${!portvar}
     if pid_alive "$(service_pidfile "$name")"; then step "$name: already running on $port"; continue; fi
     step "$name: starting on $port"
@@ -43,10 +43,21 @@ services_down() {
   done < <(services_list | tac)
 }
 
+# "docs=/docs,api=/api/v1" -> "docs http://127.0.0.1:PORT/docs  api http://..."
+service_links() {
+  local port=$1 out="" label path pair
+  IFS=',' read -ra pairs <<<"$2"
+  for pair in "${pairs[@]}"; do
+    label=${pair%%=*} path=${pair#*=}
+    out+="$label http://127.0.0.1:$port$path  "
+  done
+  echo "${out%  }"
+}
+
 services_status() {
   local name portvar health cmd port
-  while IFS=$'\t' read -r name portvar health cmd; do
+  while IFS=$'\t' read -r name portvar health links cmd; do
     port=${!portvar}
-    row "$name" "$port" "$(state service_healthy "$port" "$health")" "http://127.0.0.1:$port"
+    row "$name" "$port" "$(state service_healthy "$port" "$health")" "$(service_links "$port" "$links")"
   done < <(services_list)
 }
