@@ -34,7 +34,7 @@ before(async () => {
   ns = await freshNamespace(k, 'op-leader');
   await createScaledApp(k, ns, 'avelon-api', { cpu: 70, min: 2, max: 20 });
   app = await startLatencyApp(appPort, 1);
-  traffic = load(appPort, 10);
+  traffic = load(`http://127.0.0.1:${appPort}/work`, { perSecond: 10, maxRequests: 1800, maxSeconds: 180 });
   await createPolicy(k, ns, 'avelon', {
     evaluationIntervalSeconds: 1,
     api: { hpa: 'avelon-api', p95LatencyMs: 50, cpuTarget: { min: 40, max: 80 }, minReplicas: { min: 2, max: 20 } },

@@ -1,8 +1,13 @@
 // Proves: when the metrics source dies the operator holds every value (no scale-down on no data),
 // sets MetricsAvailable=False with an Event, and resumes (here: loosening again) once it returns.
 // KEDA's Prometheus scaler would read the empty result as 0 and scale down after its cooldown.
+// The metrics source is the real API (`node api/src/server.ts`, cache off), made slow by a lock on the
+// products table (stallProductReads) and killed with SIGKILL for the outage.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closeDb, createBrand, createProduct } from '../support/api.ts';
+import { stallProductReads } from '../support/databases.ts';
 import {
   conditionOf,
   cpuTargetOf,
@@ -18,29 +23,34 @@ import {
   type TestKube,
   testPort,
 } from '../support/kube.ts';
-import { type Child, load, startLatencyApp, startOperator } from '../support/processes.ts';
+import { type Child, type Load, load, startApi, startOperator } from '../support/processes.ts';
 import { eventually, stack } from '../support/stack.ts';
 
-const appPort = testPort(2);
+const apiPort = testPort(2);
 const operatorPort = testPort(3);
 let k: TestKube;
 let ns: string;
-let app: Child | undefined;
+let api: Child | undefined;
 let operator: Child | undefined;
-let traffic: { stop: () => void } | undefined;
+let traffic: Load | undefined;
+let productUrl = '';
+/** 6 requests a second, bounded: a p95 in every 5 s window, and the ones a 3 s stall holds fit the pool. */
+const startTraffic = () => load(productUrl, { perSecond: 6, maxRequests: 360, maxSeconds: 60, maxInFlight: 18 });
 
 before(async () => {
   k = await startControlPlane();
   await installCrd(k);
   ns = await freshNamespace(k, 'op-outage');
   await createScaledApp(k, ns, 'avelon-api', { cpu: 70, min: 2, max: 20 });
-  app = await startLatencyApp(appPort, 120);
-  traffic = load(appPort, 30);
+  const product = await createProduct({ brandId: (await createBrand()).id });
+  productUrl = `http://127.0.0.1:${apiPort}/api/v1/products/${product.id}`;
+  api = await startApi(apiPort);
+  traffic = startTraffic();
   await createPolicy(k, ns, 'avelon', {
     evaluationIntervalSeconds: 1,
     api: { hpa: 'avelon-api', p95LatencyMs: 50, cpuTarget: { min: 40, max: 80 }, minReplicas: { min: 2, max: 20 } },
     metrics: {
-      scrape: { api: { urls: [`http://127.0.0.1:${appPort}/metrics`] } },
+      scrape: { api: { urls: [`http://127.0.0.1:${apiPort}/metrics`] } },
       windowSeconds: 5,
       staleAfterSeconds: 5,
     },
@@ -66,7 +76,8 @@ before(async () => {
 after(async () => {
   traffic?.stop();
   await operator?.stop();
-  await app?.stop();
+  await api?.stop();
+  await closeDb();
   await stopControlPlane(k);
 });
 
@@ -78,6 +89,17 @@ const hpaNow = async () => {
 
 test('slow API: target down to its minimum, then the floor up', async () => {
   await eventually(
+    `MetricsAvailable=True${logs()}`,
+    async () => conditionOf(await readPolicy(k, ns, 'avelon'), 'MetricsAvailable')?.status === 'True',
+    20_000,
+  );
+  // Product reads blocked for 3 s: answers seconds late fill the 5 s window's p95 while the operator,
+  // paced at 1 s, cuts the target to its minimum and then raises the floor.
+  const stall = await stallProductReads(4000);
+  await sleep(3000);
+  await stall.release();
+  const releasedAt = Date.now();
+  await eventually(
     `target 40 and floor raised${logs()}`,
     async () => {
       const h = await hpaNow();
@@ -85,11 +107,12 @@ test('slow API: target down to its minimum, then the floor up', async () => {
     },
     30_000,
   );
+  console.log(`target 40, floor ${(await hpaNow()).floor}: ${Date.now() - releasedAt} ms after the lock was released`);
 });
 
 test('metrics source killed: condition set, Event recorded, nothing scaled down', async () => {
-  await app?.kill();
   traffic?.stop();
+  await api?.kill();
   await eventually(
     `MetricsAvailable=False${logs()}`,
     async () => conditionOf(await readPolicy(k, ns, 'avelon'), 'MetricsAvailable')?.status === 'False',
@@ -110,8 +133,8 @@ test('metrics source killed: condition set, Event recorded, nothing scaled down'
 
 test('metrics back (and calm): MetricsAvailable=True, and the operator loosens again', async () => {
   const held = await hpaNow();
-  app = await startLatencyApp(appPort, 1);
-  traffic = load(appPort, 30);
+  api = await startApi(apiPort);
+  traffic = startTraffic();
   await eventually(
     `MetricsAvailable=True${logs()}`,
     async () => conditionOf(await readPolicy(k, ns, 'avelon'), 'MetricsAvailable')?.status === 'True',

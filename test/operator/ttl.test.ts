@@ -50,7 +50,7 @@ before(async () => {
   await redis.hdel(cacheTtlHashKey, 'product');
   app = await startLatencyApp(appPort, 1);
   await fetch(`http://127.0.0.1:${appPort}/delay?ms=1&miss=0.5`, { method: 'POST' });
-  traffic = load(appPort, 30);
+  traffic = load(`http://127.0.0.1:${appPort}/work`, { perSecond: 30, maxRequests: 5400, maxSeconds: 180 });
   api = spawnNode('api/src/server.ts', [], { PORT: String(apiPort), LOG_LEVEL: 'warn' });
   await eventually(
     `API ready\n${api.logs()}`,

@@ -1,7 +1,8 @@
 // A small real HTTP process for the operator tests: GET /work answers after DELAY_MS (changeable at run
 // time with POST /delay?ms=N) and records its duration in the catalog's request-duration histogram,
-// served on /metrics exactly as the API serves it. Stands in for the API wherever a test needs to
-// inject latency; the operator scrapes it like any API pod.
+// served on /metrics exactly as the API serves it. Stands in for the API where a test only needs "some
+// API with metrics" or a chosen cache-miss ratio (leader.test.ts, ttl.test.ts); the operator scrapes it
+// like any API pod. The scaling and outage tests use the real API instead.
 import { createServer } from 'node:http';
 import { metric, metricCatalog } from '@avelon/core';
 import { Registry } from 'prom-client';

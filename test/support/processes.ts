@@ -1,5 +1,6 @@
-// Child processes the operator tests run: the operator itself (node operator/src/main.ts) and the
-// latency fixture (test/support/latency-app.ts). Logs are kept for failure messages.
+// Child processes the operator tests run: the operator itself (node operator/src/main.ts), the real
+// API (node api/src/server.ts) and the latency fixture (test/support/latency-app.ts), plus a bounded
+// request loop to give them traffic. Logs are kept for failure messages.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { eventually, repoRoot } from './stack.ts';
@@ -54,16 +55,71 @@ export async function startLatencyApp(port: number, delayMs: number): Promise<Ch
 }
 
 /**
- * Sends requests to the latency fixture at about `perSecond` until stopped: bounded in rate and,
- * through the returned stop(), in time (the tests stop it in `after`).
+ * Starts the real API (`node api/src/server.ts`) on `port` against the test stack and waits until it is
+ * ready. Cache and rate limits off: every product read goes to the database (so a database stall shows
+ * in its latency), and the test's request loop is never answered with 429.
  */
-export function load(port: number, perSecond: number): { stop: () => void } {
+export async function startApi(port: number, env: Record<string, string> = {}): Promise<Child> {
+  const child = spawnNode('api/src/server.ts', [], {
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    CACHE_ENABLED: 'false',
+    RATE_LIMIT_ENABLED: 'false',
+    ...env,
+  });
+  await eventually(
+    `API on :${port} ready\n${child.logs()}`,
+    async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok,
+    60_000,
+  );
+  return child;
+}
+
+/** What a request loop has done so far. */
+export interface Load {
+  stop: () => void;
+  /** Requests sent, answered (by status code) and failed without an answer. */
+  counts: () => { sent: number; statuses: Record<number, number>; failed: number };
+}
+
+/**
+ * GETs `url` about `perSecond` times a second, with at most `maxInFlight` requests open at once (a tick
+ * with that many open sends nothing), until `maxRequests` were sent, `maxSeconds` have passed or stop()
+ * is called, whichever comes first: bounded in count, concurrency and time. Loopback only.
+ */
+export function load(
+  url: string,
+  o: { perSecond: number; maxRequests: number; maxSeconds: number; maxInFlight?: number },
+): Load {
+  if (new URL(url).hostname !== '127.0.0.1') throw new Error(`load() only targets 127.0.0.1, not ${url}`);
+  const maxInFlight = o.maxInFlight ?? 16;
+  const statuses: Record<number, number> = {};
+  let sent = 0;
+  let failed = 0;
+  let open = 0;
   const timer = setInterval(() => {
-    void fetch(`http://127.0.0.1:${port}/work`)
-      .then((r) => r.arrayBuffer())
-      .catch(() => {});
-  }, 1000 / perSecond);
-  return { stop: () => clearInterval(timer) };
+    if (sent >= o.maxRequests) return stop();
+    if (open >= maxInFlight) return;
+    sent++;
+    open++;
+    void fetch(url)
+      .then(async (r) => {
+        await r.arrayBuffer();
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      })
+      .catch(() => {
+        failed++;
+      })
+      .finally(() => {
+        open--;
+      });
+  }, 1000 / o.perSecond);
+  const deadline = setTimeout(() => stop(), o.maxSeconds * 1000);
+  function stop() {
+    clearInterval(timer);
+    clearTimeout(deadline);
+  }
+  return { stop, counts: () => ({ sent, statuses: { ...statuses }, failed }) };
 }
 
 /** Reads one gauge value from a /metrics page (undefined when absent or unreachable). */
