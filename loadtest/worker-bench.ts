@@ -97,6 +97,8 @@ async function measure(processes: number, smtpPort: number, sinkHttp: number): P
     QUEUE_PREFIX: prefix,
     SMTP_PORT: String(smtpPort),
     WORKER_QUEUES: 'emails',
+    // The bench measures the queue alone; a relay would drain the shared outbox into the bench prefix.
+    WORKER_OUTBOX_RELAY: 'false',
     LOG_LEVEL: config.BENCH_LOG_LEVEL,
     WORKER_KEEP_COMPLETED_COUNT: String(config.BENCH_JOBS * 2),
   };
@@ -134,7 +136,12 @@ async function enqueue(producer: JobProducer, from: number, count: number): Prom
     const ids = Array.from({ length: Math.min(500, from + count - start) }, (_, i) => start + i + 1);
     await Promise.all(
       ids.map((orderId) =>
-        producer.enqueue('order-confirmation', { orderId, userId: 1, email: `b${orderId}@bench.test` }),
+        producer.enqueue('order-confirmation', {
+          orderId,
+          orderNumber: 100_000 + orderId,
+          userId: 1,
+          email: `b${orderId}@bench.test`,
+        }),
       ),
     );
   }

@@ -37,6 +37,16 @@ export * as schema from './db/schema/index.ts';
 export { MemoryWritePositionStore, RedisWritePositionStore, type WritePositionStore } from './db/write-positions.ts';
 export { type MetricDef, type MetricName, metricCatalog } from './metrics/catalog.ts';
 export { metric } from './metrics/registry.ts';
+export {
+  addToOutbox,
+  deleteOutboxRows,
+  deliverOutboxEntry,
+  idArray,
+  OUTBOX_WRITER_GRACE_MS,
+  type OutboxEntry,
+  type OutboxProducer,
+  type SqlRunner,
+} from './outbox/outbox.ts';
 export { type QueueConfig, queueConfigShape } from './queues/config.ts';
 export {
   type JobKind,

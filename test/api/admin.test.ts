@@ -176,8 +176,12 @@ describe('orders', () => {
     assert.equal(shipped.json().status, 'shipped');
     const again = await patch('shipped');
     assert.equal(again.statusCode, 200, 'setting the same status again is a no-op');
-    const job = await findJob('emails', jobId('order-shipped', { orderId: id, userId: u.id, email: u.email }));
-    assert.equal(job?.data.orderId, id);
+    const number = Number(shipped.json().number);
+    const shippedJob = jobId('order-shipped', { orderId: id, orderNumber: number, userId: u.id, email: u.email });
+    const job = await findJob('emails', shippedJob);
+    assert.deepEqual(job?.data, { orderId: id, orderNumber: number, userId: u.id, email: u.email });
+    const { rows: left } = await db().query('SELECT count(*)::int AS n FROM outbox WHERE job_id = $1', [shippedJob]);
+    assert.equal(left[0]?.n, 0, 'enqueued right after the commit: no outbox row left');
     assert.equal((await patch('bogus')).statusCode, 400);
     assert.equal((await call('PATCH', '/admin/orders/900000000001', admin, { status: 'paid' })).statusCode, 404);
   });

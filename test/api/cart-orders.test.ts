@@ -41,6 +41,9 @@ async function customer() {
   return { ...user, token: await tokenFor(t.deps, { id: user.id, role: 'customer' }) };
 }
 
+const outboxRows = async (jobIdOf: string) =>
+  Number((await db().query('SELECT count(*)::int AS n FROM outbox WHERE job_id = $1', [jobIdOf])).rows[0]?.n);
+
 const stockOf = async (id: number) =>
   Number((await db().query('SELECT stock FROM products WHERE id = $1', [id])).rows[0]?.stock);
 
@@ -113,11 +116,16 @@ describe('checkout', () => {
     );
     assert.equal(await stockOf(p.id), 4);
     assert.deepEqual((await call('GET', '/cart', u.token)).json().items, []);
-    const job = await findJob(
-      'emails',
-      jobId('order-confirmation', { orderId: order.id, userId: u.id, email: u.email }),
-    );
-    assert.equal(job?.data.orderId, order.id);
+    const id = jobId('order-confirmation', {
+      orderId: order.id,
+      orderNumber: order.number,
+      userId: u.id,
+      email: u.email,
+    });
+    const job = await findJob('emails', id);
+    assert.deepEqual(job?.data, { orderId: order.id, orderNumber: order.number, userId: u.id, email: u.email });
+    assert.ok(order.number > 0 && order.number !== order.id, 'the mail carries the order number, not the id');
+    assert.equal(await outboxRows(id), 0, 'enqueued at once: no outbox row left');
     const after = await t.app.inject({ method: 'GET', url: `/api/v1/products/${p.id}` });
     assert.equal(after.json().stock, 4, 'the cached product was invalidated');
     assert.equal((await call('POST', '/orders', u.token)).json().error.code, 'API_ERR_CART_EMPTY');

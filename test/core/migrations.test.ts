@@ -37,6 +37,7 @@ test('migrations apply to an empty database, and again as a no-op', async () => 
       'notifications',
       'order_items',
       'orders',
+      'outbox',
       'payments',
       'product_categories',
       'products',

@@ -44,6 +44,9 @@ export function workerEnv(
     APP_BASE_URL: 'http://shop.test',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    // The outbox table is shared by every test, the queue prefix is not: a relay would move other
+    // tests' rows into this test's queues. The outbox tests turn it on.
+    WORKER_OUTBOX_RELAY: 'false',
     ...overrides,
   };
 }
@@ -182,14 +185,19 @@ export async function enqueueOrders(producer: JobProducer, count: number, firstO
     const batch = Array.from({ length: Math.min(200, count - start) }, (_, i) => firstOrderId + start + i);
     await Promise.all(
       batch.map((orderId) =>
-        producer.enqueue('order-confirmation', { orderId, userId: 1, email: `buyer${orderId}@example.test` }),
+        producer.enqueue('order-confirmation', {
+          orderId,
+          orderNumber: 100_000 + orderId,
+          userId: 1,
+          email: `buyer${orderId}@example.test`,
+        }),
       ),
     );
     for (const orderId of batch) {
       messageIds.push(
         messageIdFor(
           'order-confirmation',
-          jobEntityKey('order-confirmation', { orderId, userId: 1, email: '' }),
+          jobEntityKey('order-confirmation', { orderId, orderNumber: 1, userId: 1, email: '' }),
           'test.avelon',
         ),
       );

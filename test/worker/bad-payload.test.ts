@@ -28,8 +28,19 @@ after(async () => {
 
 // Each case: what an old or buggy producer put on the queue directly, and the reason it must fail with.
 const cases: Array<[string, string, object, RegExp]> = [
-  ['a string where an id belongs', 'order-confirmation', { orderId: 'abc', userId: 1, email: 'a@b.test' }, /orderId/],
-  ['a missing address', 'payment-success', { paymentId: 1, orderId: 1, userId: 1 }, /email/],
+  [
+    'a string where an id belongs',
+    'order-confirmation',
+    { orderId: 'abc', orderNumber: 100001, userId: 1, email: 'a@b.test' },
+    /orderId/,
+  ],
+  ['a missing address', 'payment-success', { paymentId: 1, orderId: 1, orderNumber: 100001, userId: 1 }, /email/],
+  [
+    'no order number (a producer from before it)',
+    'order-shipped',
+    { orderId: 1, userId: 1, email: 'a@b.test' },
+    /orderNumber/,
+  ],
   ['an unknown kind', 'refund-issued', { orderId: 1 }, /unknown job kind "refund-issued"/],
 ];
 
@@ -51,7 +62,7 @@ for (const [what, kind, data, reason] of cases) {
 test('the producer refuses a bad payload before it reaches Redis', async () => {
   const before = await handles.queues.emails.count();
   await assert.rejects(
-    handles.producer.enqueue('order-confirmation', { orderId: 0, userId: 1, email: 'x' }),
+    handles.producer.enqueue('order-confirmation', { orderId: 0, orderNumber: 0, userId: 1, email: 'x' }),
     InvalidJobPayloadError,
   );
   assert.equal(await handles.queues.emails.count(), before);

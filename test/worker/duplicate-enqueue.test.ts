@@ -14,7 +14,7 @@ const prefix = testPrefix('dup');
 let sink: MailSink;
 let app: WorkerApp | undefined;
 let handles: ReturnType<typeof queueHandles>;
-const payload = { orderId: 9100, userId: 5, email: 'twice@example.test' };
+const payload = { orderId: 9100, orderNumber: 109100, userId: 5, email: 'twice@example.test' };
 const messageId = messageIdFor('order-confirmation', jobEntityKey('order-confirmation', payload), 'test.avelon');
 
 before(async () => {

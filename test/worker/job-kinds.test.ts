@@ -45,20 +45,20 @@ const mails: Array<{ [K in JobKind]: { kind: K; payload: JobPayload<K>; subject:
   },
   {
     kind: 'order-confirmation',
-    payload: { orderId: 501, userId: 11, email },
-    subject: /Order #501 confirmed/,
-    text: /http:\/\/shop\.test\/orders\/501/,
+    payload: { orderId: 501, orderNumber: 150501, userId: 11, email },
+    subject: /Order #150501 confirmed/,
+    text: /#150501[\s\S]*http:\/\/shop\.test\/orders\/501(?!\d)/,
   },
   {
     kind: 'order-shipped',
-    payload: { orderId: 501, userId: 11, email },
-    subject: /#501 has shipped/,
-    text: /on its way/,
+    payload: { orderId: 501, orderNumber: 150501, userId: 11, email },
+    subject: /#150501 has shipped/,
+    text: /#150501 is on its way/,
   },
   {
     kind: 'payment-success',
-    payload: { paymentId: 77, orderId: 501, userId: 11, email },
-    subject: /Payment received for order #501/,
+    payload: { paymentId: 77, orderId: 501, orderNumber: 150501, userId: 11, email },
+    subject: /Payment received for order #150501/,
     text: /reference 77/,
   },
 ];

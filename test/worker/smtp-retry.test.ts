@@ -34,7 +34,7 @@ async function control(body: object): Promise<void> {
 
 test('two transient rejections, then the mail arrives exactly once', async () => {
   await control({ rejectNext: 2, rejectCode: 451 });
-  const payload = { orderId: 7001, userId: 1, email: 'retry@example.test' };
+  const payload = { orderId: 7001, orderNumber: 107001, userId: 1, email: 'retry@example.test' };
   const { jobId } = await handles.producer.enqueue('order-shipped', payload);
   await eventually(
     'job completed',
@@ -56,6 +56,7 @@ test('a permanent rejection fails the job at once, with the reason, without retr
   const before = sink.store.size;
   const { jobId } = await handles.producer.enqueue('order-shipped', {
     orderId: 7002,
+    orderNumber: 107002,
     userId: 1,
     email: 'gone@example.test',
   });

@@ -1,7 +1,13 @@
 // Builds the worker process from its config: connections, ledger, mailer, one BullMQ Worker per
 // consumed queue, metrics and the HTTP server. main.ts runs it; integration tests run it in-process.
 import { hostname } from 'node:os';
-import { DatabaseRouter, type QueueName, queueProducerConnection, queueWorkerConnection } from '@avelon/core';
+import {
+  DatabaseRouter,
+  JobProducer,
+  type QueueName,
+  queueProducerConnection,
+  queueWorkerConnection,
+} from '@avelon/core';
 import { Queue, Worker } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkerConfig } from './config.ts';
@@ -14,6 +20,8 @@ import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { JobMetrics } from './metrics/job-metrics.ts';
 import { QueueDepth } from './metrics/queue-depth.ts';
 import { type NotificationStore, PostgresNotificationStore } from './notifications/notification-store.ts';
+import { OutboxGauges } from './outbox/pending.ts';
+import { OutboxRelay } from './outbox/relay.ts';
 import { createProcessor, type JobResult } from './processor.ts';
 import { whenReady, within } from './redis-ready.ts';
 import { closeWithin } from './shutdown.ts';
@@ -54,14 +62,15 @@ export async function startWorkerApp(
   probe.on('error', logRedisError);
   await Promise.all([whenReady(connection), whenReady(probe)]);
 
-  const router = queues.includes('notifications')
-    ? // The worker only writes; replicas would be pools it never uses.
-      new DatabaseRouter({
-        config: { ...config, DATABASE_REPLICA_URLS: [] },
-        registry,
-        applicationName: 'avelon-worker',
-      })
-    : undefined;
+  const router =
+    queues.includes('notifications') || config.WORKER_OUTBOX_RELAY
+      ? // The worker only writes; replicas would be pools it never uses.
+        new DatabaseRouter({
+          config: { ...config, DATABASE_REPLICA_URLS: [] },
+          registry,
+          applicationName: 'avelon-worker',
+        })
+      : undefined;
   const mailer = overrides.mailer ?? new SmtpMailer(smtpOptions(config));
   const notifications = overrides.notifications ?? (router ? new PostgresNotificationStore(router) : unavailableStore);
 
@@ -119,6 +128,7 @@ export async function startWorkerApp(
     }),
   );
   const depth = new QueueDepth(registry, depthQueues);
+  const outbox = router && config.WORKER_OUTBOX_RELAY ? startOutboxRelay(config, router, registry, logger) : undefined;
   let stopping = false;
   const health = async (): Promise<HealthReport> => {
     const redis = await within(1000, 'ping', probe.ping()).then(
@@ -136,9 +146,10 @@ export async function startWorkerApp(
     port: config.PORT,
     registry,
     health,
-    beforeMetrics: () => within(2000, 'queue depth', depth.refresh()),
+    beforeMetrics: () =>
+      within(2000, 'queue depth and outbox', Promise.all([depth.refresh(), outbox?.gauges.refresh()])).then(() => {}),
   });
-  logger.info({ port: http.port, queues, prefix: config.QUEUE_PREFIX }, 'worker started');
+  logger.info({ port: http.port, queues, prefix: config.QUEUE_PREFIX, outboxRelay: !!outbox }, 'worker started');
 
   return {
     port: http.port,
@@ -146,7 +157,7 @@ export async function startWorkerApp(
     async stop() {
       stopping = true;
       const result = await closeWithin(config.WORKER_SHUTDOWN_TIMEOUT_MS, () =>
-        Promise.all([...workers.values()].map((w) => w.close())),
+        Promise.all([...workers.values()].map((w) => w.close()).concat(outbox ? [outbox.relay.stop()] : [])),
       );
       if (result === 'forced') logger.warn('in-flight jobs did not finish in time; they will be recovered as stalled');
       // After a forced stop these may wait on the jobs still running; the bound keeps exit prompt.
@@ -158,11 +169,44 @@ export async function startWorkerApp(
           router?.close(),
           http.close(),
           Promise.resolve(mailer.close()),
+          outbox?.close(),
         ]),
       ).catch(() => {});
       connection.disconnect();
       probe.disconnect();
       return result;
+    },
+  };
+}
+
+/**
+ * The outbox relay on its own fail-fast producer connection (an enqueue must fail within
+ * QUEUE_ENQUEUE_TIMEOUT_MS during an outage, not wait it out like the BullMQ workers).
+ */
+function startOutboxRelay(config: WorkerConfig, router: DatabaseRouter, registry: Registry, logger: Logger) {
+  const connection = queueProducerConnection(config.REDIS_QUEUE_URL, 'worker-outbox');
+  const quiet = () => {}; // the probe connection already reports queue Redis errors
+  connection.on('error', quiet);
+  const producer = new JobProducer({ connection, config, registry, onError: quiet });
+  const relay = new OutboxRelay({
+    db: router.primary,
+    producer,
+    registry,
+    logger,
+    intervalMs: config.WORKER_OUTBOX_INTERVAL_MS,
+    batchSize: config.WORKER_OUTBOX_BATCH_SIZE,
+    // A lease shorter than a pass would let another relay take rows still being enqueued.
+    leaseMs: Math.max(config.WORKER_OUTBOX_LEASE_MS, 2 * config.QUEUE_ENQUEUE_TIMEOUT_MS),
+    backoffMs: config.WORKER_OUTBOX_BACKOFF_MS,
+    backoffMaxMs: config.WORKER_OUTBOX_BACKOFF_MAX_MS,
+  });
+  relay.start();
+  return {
+    relay,
+    gauges: new OutboxGauges(registry, router.primary),
+    async close() {
+      await producer.close();
+      connection.disconnect();
     },
   };
 }

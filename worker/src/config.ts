@@ -66,6 +66,23 @@ export const workerConfigShape = {
     'How long a done record is kept: a duplicate enqueue within it sends nothing (seconds).',
   ),
 
+  WORKER_OUTBOX_RELAY: envBool(true).describe(
+    'Run the outbox relay here: it enqueues jobs the API committed but could not enqueue. Safe on every replica (rows are claimed with SKIP LOCKED).',
+  ),
+  WORKER_OUTBOX_INTERVAL_MS: envInt(1000, 50, 600_000).describe(
+    'How often the relay looks for due outbox rows (±20 % so replicas drift apart); a full batch is followed at once.',
+  ),
+  WORKER_OUTBOX_BATCH_SIZE: envInt(100, 1, 1000).describe('Outbox rows one relay pass claims and enqueues at once.'),
+  WORKER_OUTBOX_LEASE_MS: envInt(30_000, 1000).describe(
+    'A claimed row is hidden from other relays this long (kept above twice QUEUE_ENQUEUE_TIMEOUT_MS); it only delays a row whose relay died mid-pass.',
+  ),
+  WORKER_OUTBOX_BACKOFF_MS: envInt(1000, 10).describe(
+    'Wait before retrying an outbox row whose enqueue failed; doubles per attempt (±20 % jitter).',
+  ),
+  WORKER_OUTBOX_BACKOFF_MAX_MS: envInt(60_000, 10).describe(
+    'Longest wait between two relay attempts of one outbox row.',
+  ),
+
   SMTP_HOST: z.string().min(1).default('127.0.0.1').describe('SMTP server host.'),
   SMTP_PORT: envInt(15406, 1, 65535).describe('SMTP server port (make up: AVELON_SMTP_PORT, the local sink).'),
   SMTP_SECURE: envBool(false).describe('TLS from the first byte (port 465); otherwise STARTTLS when offered.'),

@@ -43,13 +43,14 @@ function setup(send: (m: OutgoingMail) => Promise<string> = async (m) => m.messa
   return { processor, sent, ledger, delayed, job };
 }
 
-const order = { orderId: 42, userId: 7, email: 'buyer@example.test' };
+const order = { orderId: 42, orderNumber: 100042, userId: 7, email: 'buyer@example.test' };
 
 describe('processor', () => {
   // Each case: a payload that must fail at once, and the words its reason must contain.
   const bad: Array<[string, string, unknown, RegExp]> = [
     ['unknown kind', 'no-such-kind', {}, /unknown job kind "no-such-kind"/],
     ['wrong type', 'order-confirmation', { ...order, orderId: 'x' }, /orderId/],
+    ['order number missing', 'order-shipped', { orderId: 42, userId: 7, email: 'a@b.test' }, /orderNumber/],
     ['missing field', 'welcome', { userId: 1, name: null }, /email/],
     ['extra field (strict)', 'order-shipped', { ...order, admin: true }, /admin/],
     ['bad OTP code', 'otp-code', { email: 'a@b.test', code: '12', expiresInSeconds: 60 }, /code/],

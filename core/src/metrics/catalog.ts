@@ -8,6 +8,7 @@ import { cacheMetrics } from './definitions/cache.ts';
 import { dbMetrics } from './definitions/db.ts';
 import { httpMetrics } from './definitions/http.ts';
 import { operatorMetrics } from './definitions/operator.ts';
+import { outboxMetrics } from './definitions/outbox.ts';
 import { queueMetrics } from './definitions/queue.ts';
 import { rateLimitMetrics } from './definitions/ratelimit.ts';
 
@@ -20,6 +21,7 @@ export const metricCatalog = {
   ...authMetrics,
   ...rateLimitMetrics,
   ...queueMetrics,
+  ...outboxMetrics,
   ...operatorMetrics,
 } as const;
 

@@ -17,9 +17,10 @@ export const jobPayloads = {
     .object({ email, code: z.string().regex(/^\d{6}$/), expiresInSeconds: z.number().int().positive() })
     .strict(),
   welcome: z.object({ userId: id, email, name: z.string().max(200).nullable() }).strict(),
-  'order-confirmation': z.object({ orderId: id, userId: id, email }).strict(),
-  'order-shipped': z.object({ orderId: id, userId: id, email }).strict(),
-  'payment-success': z.object({ paymentId: id, orderId: id, userId: id, email }).strict(),
+  // orderNumber is what the customer knows (orders.number); orderId keys the job and the order link.
+  'order-confirmation': z.object({ orderId: id, orderNumber: id, userId: id, email }).strict(),
+  'order-shipped': z.object({ orderId: id, orderNumber: id, userId: id, email }).strict(),
+  'payment-success': z.object({ paymentId: id, orderId: id, orderNumber: id, userId: id, email }).strict(),
   'in-app-notification': z
     .object({
       userId: id,

@@ -10,7 +10,7 @@ const offline = () => new Redis({ lazyConnect: true, enableOfflineQueue: false, 
 test('a bad payload is refused before Redis is touched, with the schema issues as cause', async () => {
   const producer = new JobProducer({ connection: offline(), config });
   await assert.rejects(
-    producer.enqueue('order-confirmation', { orderId: -1, userId: 1, email: 'nope' }),
+    producer.enqueue('order-confirmation', { orderId: -1, orderNumber: 100001, userId: 1, email: 'nope' }),
     (e: unknown) => {
       assert.ok(e instanceof InvalidJobPayloadError);
       assert.equal(e.kind, 'order-confirmation');

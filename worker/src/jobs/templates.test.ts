@@ -30,21 +30,21 @@ const cases = [
   },
   {
     what: 'order confirmation',
-    mail: orderConfirmation.render({ orderId: 9, userId: 1, email: 'a@b.test' }, t),
-    subject: /Order #9 confirmed/,
-    body: [/#9/, /\/orders\/9/],
+    mail: orderConfirmation.render({ orderId: 9, orderNumber: 150009, userId: 1, email: 'a@b.test' }, t),
+    subject: /^Order #150009 confirmed$/,
+    body: [/#150009/, /\/orders\/9\b/],
   },
   {
     what: 'order shipped',
-    mail: orderShipped.render({ orderId: 9, userId: 1, email: 'a@b.test' }, t),
-    subject: /Order #9 has shipped/,
-    body: [/on its way/, /\/orders\/9/],
+    mail: orderShipped.render({ orderId: 9, orderNumber: 150009, userId: 1, email: 'a@b.test' }, t),
+    subject: /^Order #150009 has shipped$/,
+    body: [/on its way/, /#150009/, /\/orders\/9\b/],
   },
   {
     what: 'payment success',
-    mail: paymentSuccess.render({ paymentId: 5, orderId: 9, userId: 1, email: 'a@b.test' }, t),
-    subject: /Payment received for order #9/,
-    body: [/reference 5|<strong>5<\/strong>/, /#9/],
+    mail: paymentSuccess.render({ paymentId: 5, orderId: 9, orderNumber: 150009, userId: 1, email: 'a@b.test' }, t),
+    subject: /^Payment received for order #150009$/,
+    body: [/reference 5|<strong>5<\/strong>/, /#150009/, /\/orders\/9\b/],
   },
 ];
 
@@ -59,6 +59,13 @@ for (const c of cases) {
     assert.match(c.mail.html, /^<!doctype html>/);
   });
 }
+
+test('order mails never show the order id as the number the customer sees', () => {
+  for (const c of cases.filter((x) => /order|payment/.test(x.what))) {
+    assert.doesNotMatch(c.mail.subject, /#9\b/, c.what);
+    assert.doesNotMatch(c.mail.text, /#9\b/, c.what);
+  }
+});
 
 test('text from the payload is escaped in HTML', () => {
   const mail = welcome.render({ userId: 1, email: 'a@b.test', name: '<script>alert(1)</script>' }, t);

@@ -1,8 +1,10 @@
+import { addToOutbox } from '@avelon/core';
 import { sql } from 'drizzle-orm';
 import { rememberWrite, userKey } from '../../db/consistency.ts';
 import { pgArray } from '../../db/pg-errors.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
+import { deliverAfterCommit } from '../../queue/outbox.ts';
 import { bearer, errors, IdParams } from '../../schemas/common.ts';
 import type { App, RouteContext } from '../context.ts';
 import { itemsJson, orderColumns, withItems } from './queries.ts';
@@ -13,7 +15,8 @@ type Row = Record<string, unknown>;
 /**
  * PATCH /admin/orders/:id: moves an order along its lifecycle with a conditional UPDATE (the current
  * status must allow it, else 409). Setting the status it already has is a no-op 200, so a retried
- * request is harmless; `shipped` enqueues the shipped email with the order's job id (never twice).
+ * request is harmless. The move to `shipped` puts the shipped email in the outbox in the same
+ * transaction (so it cannot be lost), and it is enqueued right after the commit (the relay retries).
  */
 export async function orderAdminRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
   app.patch(
@@ -34,7 +37,8 @@ export async function orderAdminRoutes(app: App, { deps, auth, limits }: RouteCo
       const { id } = request.params;
       const next = request.body.status;
       const from = [next, ...allowedFrom[next]];
-      const result = await deps.db.primary.execute<Row>(sql`
+      const { row, mail } = await deps.db.primary.transaction(async (tx) => {
+        const result = await tx.execute<Row>(sql`
         WITH cur AS (SELECT id, status FROM orders WHERE id = ${id}),
         u AS (
           UPDATE orders o SET status = ${next}, updated_at = CASE WHEN o.status = ${next} THEN o.updated_at ELSE now() END
@@ -44,24 +48,27 @@ export async function orderAdminRoutes(app: App, { deps, auth, limits }: RouteCo
         SELECT (SELECT status FROM cur) AS previous, (SELECT email FROM users WHERE id = o.user_id) AS email,
                o.user_id, ${orderColumns}, ${itemsJson}
         FROM (SELECT 1) one LEFT JOIN u o ON true`);
-      const row = result.rows[0];
+        const row = result.rows[0];
+        // Only the move into shipped announces it: setting shipped again (a retry) adds no mail.
+        const ships = row?.id != null && next === 'shipped' && row.previous !== 'shipped';
+        const mail = ships
+          ? await addToOutbox(tx, 'order-shipped', {
+              orderId: Number(row.id),
+              orderNumber: Number(row.number),
+              userId: Number(row.user_id),
+              email: String(row.email),
+            })
+          : undefined;
+        return { row, mail };
+      });
       if (!row?.previous) throw notFound('Order');
       if (row.id === null) {
         throw new ApiError('API_ERR_INVALID_TRANSITION', `An order that is ${row.previous} cannot become ${next}.`);
       }
       await rememberWrite(deps.db, deps.writePositions, [userKey(admin.id), userKey(Number(row.user_id))]);
-      const order = withItems(row);
-      if (next === 'shipped') {
-        // The status is committed; if the queue is down the client's retry (a no-op update) enqueues it.
-        await deps.jobs
-          .enqueue('order-shipped', { orderId: order.id, userId: Number(row.user_id), email: String(row.email) })
-          .catch((error: unknown) => {
-            throw new ApiError('API_ERR_UNAVAILABLE', 'Shipped, but the email could not be queued; retry.', {
-              cause: error,
-            });
-          });
-      }
-      return order;
+      // Committed with its outbox row: a queue outage delays the mail, it no longer fails the request.
+      await deliverAfterCommit(deps.db.primary, deps.jobs, mail, request.log);
+      return withItems(row);
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { Db } from '@avelon/core';
+import { addToOutbox, type Db, type OutboxEntry } from '@avelon/core';
 import { sql } from 'drizzle-orm';
 import { PG_UNIQUE_VIOLATION, pgError } from '../../db/pg-errors.ts';
 import { ApiError } from '../../errors.ts';
@@ -18,8 +18,11 @@ export interface CheckoutResult {
   order: Order;
   /** True when the Idempotency-Key named an earlier checkout: nothing new was done. */
   replayed: boolean;
-  /** For the confirmation email; undefined on replays. */
-  email: string | undefined;
+  /**
+   * The confirmation mail's outbox row, committed with the order; the caller enqueues it after the
+   * commit (the relay does if that fails). Undefined on replays: the first checkout wrote it.
+   */
+  confirmation: OutboxEntry<'order-confirmation'> | undefined;
   /** Products whose stock changed (their cached details are invalidated). */
   productIds: number[];
 }
@@ -33,7 +36,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * a conditional UPDATE (stock >= quantity), so concurrent checkouts can never oversell (the row lock
  * serializes them, and each re-checks the condition on the latest row). If any line cannot be taken the
  * transaction rolls back and nothing is taken. Then the order and its items are written and the cart
- * emptied, in one more statement. An Idempotency-Key makes a retried checkout return the first order.
+ * emptied, in one more statement, and the confirmation mail is put in the outbox in a third, so the
+ * order and its mail commit together. An Idempotency-Key makes a retried checkout return the first order.
  */
 export async function checkout(primary: Db, userId: number, key: string | undefined): Promise<CheckoutResult> {
   for (let attempt = 1; ; attempt++) {
@@ -44,7 +48,7 @@ export async function checkout(primary: Db, userId: number, key: string | undefi
       if (pg?.code === PG_UNIQUE_VIOLATION && key) {
         // A concurrent request with the same key won: answer with its order.
         const order = await findByKey(primary, userId, key);
-        if (order) return { order, replayed: true, email: undefined, productIds: [] };
+        if (order) return { order, replayed: true, confirmation: undefined, productIds: [] };
       }
       if (pg && RETRYABLE.has(pg.code) && attempt < 3) continue;
       throw error;
@@ -71,7 +75,7 @@ async function checkoutOnce(tx: Db, userId: number, key: string | undefined): Pr
   const row = take.rows[0] ?? {};
   if (row.existing_id !== null && row.existing_id !== undefined) {
     const order = await getOrder(tx, Number(row.existing_id), userId);
-    if (order) return { order, replayed: true, email: undefined, productIds: [] };
+    if (order) return { order, replayed: true, confirmation: undefined, productIds: [] };
   }
   const wanted = (row.wanted as number[]).map(Number);
   const taken = row.taken as Taken[];
@@ -99,12 +103,14 @@ async function checkoutOnce(tx: Db, userId: number, key: string | undefined): Pr
     FROM o`);
   const orderRow = created.rows[0];
   if (!orderRow) throw new Error('order insert returned no row');
-  return {
-    order: withItems(orderRow),
-    replayed: false,
+  const order = withItems(orderRow);
+  const confirmation = await addToOutbox(tx, 'order-confirmation', {
+    orderId: order.id,
+    orderNumber: order.number,
+    userId,
     email: String(orderRow.email),
-    productIds: taken.map((t) => Number(t.id)),
-  };
+  });
+  return { order, replayed: false, confirmation, productIds: taken.map((t) => Number(t.id)) };
 }
 
 async function findByKey(db: Db, userId: number, key: string): Promise<Order | undefined> {

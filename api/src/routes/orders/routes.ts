@@ -2,6 +2,7 @@ import { cacheTags } from '@avelon/core';
 import { catalogueKey, rememberWrite, userKey } from '../../db/consistency.ts';
 import { notFound } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
+import { deliverAfterCommit } from '../../queue/outbox.ts';
 import { bearer, errors, IdParams } from '../../schemas/common.ts';
 import type { App, RouteContext } from '../context.ts';
 import { checkout } from './checkout.ts';
@@ -34,15 +35,9 @@ export async function orderRoutes(app: App, { deps, auth, limits }: RouteContext
       // The catalogue changed (stock): refills of these products must read past this commit.
       await rememberWrite(db, deps.writePositions, [userKey(user.id), catalogueKey]);
       await deps.invalidator.invalidate(result.productIds.map((id) => cacheTags.product(id)));
-      if (result.email) {
-        // The order is committed: a queue outage must not turn it into an error. The job id is the
-        // order's, so the retry that a lost confirmation calls for cannot send it twice.
-        await deps.jobs
-          .enqueue('order-confirmation', { orderId: result.order.id, userId: user.id, email: result.email })
-          .catch((error: unknown) =>
-            request.log.error({ err: error, orderId: result.order.id }, 'confirmation not enqueued'),
-          );
-      }
+      // The confirmation's outbox row committed with the order: a queue outage delays the mail (the
+      // worker's relay enqueues the row later) but neither loses it nor turns the order into an error.
+      await deliverAfterCommit(db.primary, deps.jobs, result.confirmation, request.log);
       return reply.code(201).send(result.order);
     },
   );
