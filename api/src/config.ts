@@ -1,18 +1,16 @@
 // The API's configuration: the only reader of process.env. Every option has its default and one line
 // of why; loadConfig reports every bad key at once.
-import { databaseConfigShape, envBool, envInt, loadConfig, queueConfigShape, redisConfigShape } from '@avelon/core';
+import {
+  databaseConfigShape,
+  envBool,
+  envInt,
+  envList,
+  envLogLevel,
+  loadConfig,
+  queueConfigShape,
+  redisConfigShape,
+} from '@avelon/core';
 import { z } from 'zod';
-
-const csv = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
 
 /** Every option of the API, with its default and why it exists (listed in docs/configuration.md). */
 export const apiConfigShape = {
@@ -21,11 +19,10 @@ export const apiConfigShape = {
   ...queueConfigShape,
   PORT: envInt(15410, 0, 65535).describe('HTTP port (make up sets it from AVELON_API_PORT).'),
   HOST: z.string().default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 in a container.'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info')
-    .describe('pino level. Requests are not logged one by one (nothing per cache hit); errors and 5xx are.'),
-  TRUST_PROXY: csv('').describe(
+  LOG_LEVEL: envLogLevel().describe(
+    'pino level. Requests are not logged one by one (nothing per cache hit); errors and 5xx are.',
+  ),
+  TRUST_PROXY: envList('').describe(
     'Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed; empty trusts none.',
   ),
   BODY_LIMIT_BYTES: envInt(64 * 1024, 1024).describe('Largest request body accepted; larger gets 413.'),

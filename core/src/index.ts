@@ -19,7 +19,7 @@ export {
   resetCacheTtl,
   writeCacheTtl,
 } from './cache/index.ts';
-export { envBool, envInt, envUrl, envUrlList } from './config/env-types.ts';
+export { envBool, envInt, envList, envLogLevel, envUrl, envUrlList } from './config/env-types.ts';
 export { ConfigError, type ConfigShape, describeConfig, loadConfig, type OptionDoc } from './config/load-config.ts';
 export { type DatabaseConfig, databaseConfigShape } from './db/config.ts';
 export {

@@ -3,6 +3,8 @@ import {
   databaseConfigShape,
   envBool,
   envInt,
+  envList,
+  envLogLevel,
   envUrl,
   loadConfig,
   type QueueName,
@@ -12,25 +14,17 @@ import {
 } from '@avelon/core';
 import { z } from 'zod';
 
-const queueList = z
-  .string()
-  .default(Object.values(queueNames).join(','))
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.enum(Object.values(queueNames) as [QueueName, ...QueueName[]])).min(1));
+const queueList = envList(Object.values(queueNames).join(',')).pipe(
+  z.array(z.enum(Object.values(queueNames) as [QueueName, ...QueueName[]])).min(1),
+);
 
 export const workerConfigShape = {
   PORT: envInt(15411, 0, 65535).describe(
     'HTTP port of /metrics and /health (make up sets it from AVELON_WORKER_PORT).',
   ),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info')
-    .describe('pino log level; info logs one line per finished job, warn only retries and failures.'),
+  LOG_LEVEL: envLogLevel().describe(
+    'pino log level; info logs one line per finished job, warn only retries and failures.',
+  ),
   REDIS_QUEUE_URL: redisConfigShape.REDIS_QUEUE_URL,
   ...queueConfigShape,
   ...databaseConfigShape,

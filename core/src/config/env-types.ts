@@ -12,8 +12,8 @@ export const envBool = (fallback: boolean) =>
 
 export const envUrl = (fallback: string) => z.url().default(fallback);
 
-/** A comma-separated list of URLs; empty means none. */
-export const envUrlList = (fallback: string) =>
+/** A comma-separated list of strings, trimmed, empties dropped; empty means none. */
+export const envList = (fallback: string) =>
   z
     .string()
     .default(fallback)
@@ -22,5 +22,11 @@ export const envUrlList = (fallback: string) =>
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
-    )
-    .pipe(z.array(z.url()));
+    );
+
+/** A comma-separated list of URLs; empty means none. */
+export const envUrlList = (fallback: string) => envList(fallback).pipe(z.array(z.url()));
+
+/** pino's levels; each app says in its describe() what its `info` logs. */
+export const envLogLevel = (fallback: 'info' | 'warn' = 'info') =>
+  z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(fallback);
