@@ -1,6 +1,7 @@
 import { cacheTags, type Db } from '@avelon/core';
 import { sql } from 'drizzle-orm';
 import { catalogueWrite } from '../../db/catalogue-write.ts';
+import { updateSets } from '../../db/update-sets.ts';
 import { notFound } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
 import { bearer, errors, IdParams, NoContent } from '../../schemas/common.ts';
@@ -57,11 +58,7 @@ export async function brandAdminRoutes(app: App, { deps, auth, limits }: RouteCo
     async (request) => {
       const { id } = request.params;
       const b = request.body;
-      const sets = [sql`updated_at = now()`];
-      if (b.slug !== undefined) sets.push(sql`slug = ${b.slug}`);
-      if (b.title !== undefined) sets.push(sql`title = ${b.title}`);
-      if (b.description !== undefined) sets.push(sql`description = ${b.description}`);
-      if (b.logoUrl !== undefined) sets.push(sql`logo_url = ${b.logoUrl}`);
+      const sets = updateSets(b, { slug: 'slug', title: 'title', description: 'description', logoUrl: 'logo_url' });
       const row = await write(
         currentUser(request).id,
         'upsert',

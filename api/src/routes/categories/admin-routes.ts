@@ -1,6 +1,7 @@
 import { cacheTags, type Db } from '@avelon/core';
 import { sql } from 'drizzle-orm';
 import { catalogueWrite } from '../../db/catalogue-write.ts';
+import { updateSets } from '../../db/update-sets.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
 import { bearer, errors, IdParams, NoContent } from '../../schemas/common.ts';
@@ -66,11 +67,7 @@ export async function categoryAdminRoutes(app: App, { deps, auth, limits }: Rout
       const { id } = request.params;
       const b = request.body;
       if (b.parentId === id) throw new ApiError('API_ERR_UNPROCESSABLE', 'A category cannot be its own parent.');
-      const sets = [sql`updated_at = now()`];
-      if (b.slug !== undefined) sets.push(sql`slug = ${b.slug}`);
-      if (b.title !== undefined) sets.push(sql`title = ${b.title}`);
-      if (b.description !== undefined) sets.push(sql`description = ${b.description}`);
-      if (b.parentId !== undefined) sets.push(sql`parent_id = ${b.parentId}`);
+      const sets = updateSets(b, { slug: 'slug', title: 'title', description: 'description', parentId: 'parent_id' });
       const row = await write(
         currentUser(request).id,
         'upsert',

@@ -1,6 +1,7 @@
 import type { Db } from '@avelon/core';
 import { type SQL, sql } from 'drizzle-orm';
 import { pgArray } from '../../db/pg-errors.ts';
+import { updateSets } from '../../db/update-sets.ts';
 import type { ProductCreate, ProductUpdate } from './schemas.ts';
 
 type Row = Record<string, unknown>;
@@ -47,10 +48,7 @@ export async function createProduct(db: Db, body: ProductCreate): Promise<number
 
 /** Updates the given fields (and replaces the categories when given); false when there is no such product. */
 export async function updateProduct(db: Db, id: number, body: ProductUpdate): Promise<boolean> {
-  const sets = (Object.keys(columns) as Array<keyof typeof columns>)
-    .filter((f) => body[f] !== undefined)
-    .map((f) => sql`${sql.raw(columns[f])} = ${value(f, body[f])}`);
-  sets.push(sql`updated_at = now()`);
+  const sets = updateSets(body, columns, (field, v) => value(String(field), v));
   const cats = body.categoryIds;
   const replaceCategories = cats
     ? sql`, d AS (
