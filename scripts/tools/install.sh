@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Go-built tools the Avelon Platform tests need into .tools/bin:
-#   helm, k6, etcd, kube-apiserver
+#   helm, etcd, the Kubernetes components (kube-apiserver, kube-controller-manager,
+#   kube-scheduler, kubelet, kube-proxy, kubectl), crictl, coredns, metrics-server
 # Versions live in scripts/tools/versions.env (the only place to change them).
 #
 # Usage:
 #   scripts/tools/install.sh                 # install every tool (idempotent)
-#   scripts/tools/install.sh helm k6         # install only these tools
-#   scripts/tools/install.sh --bump-kube     # rewrite scripts/tools/kube-apiserver/go.mod(+sum)
+#   scripts/tools/install.sh helm kubectl    # install only these tools
+#   scripts/tools/install.sh --bump-kube     # rewrite scripts/tools/kube/go.mod(+sum)
 #                                            # for KUBE_VERSION, then exit
 #
 # Every tool is built from source with the local Go toolchain through the Go module
@@ -32,8 +33,10 @@ TOOLS_DIR="${AVELON_TOOLS_DIR:-$repo/.tools}"
 BIN="$TOOLS_DIR/bin"
 CACHE="${AVELON_TOOLS_CACHE:-${HOME:-/root}/.cache/avelon-tools}"
 FORCE="${AVELON_TOOLS_FORCE:-0}"
-KUBE_MOD_DIR="$here/kube-apiserver"
-ALL_TOOLS=(helm k6 etcd kube-apiserver)
+KUBE_MOD_DIR="$here/kube"
+# Built from k8s.io/kubernetes/cmd/<name> inside the kube wrapper module.
+KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+ALL_TOOLS=(helm etcd "${KUBE_TOOLS[@]}" crictl coredns metrics-server)
 
 log() { printf '==> tools: %s\n' "$*"; }
 die() { printf '==> tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -43,9 +46,11 @@ fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 tool_version() {
   case "$1" in
     helm) echo "$HELM_VERSION" ;;
-    k6) echo "$K6_VERSION" ;;
     etcd) echo "$ETCD_VERSION" ;;
-    kube-apiserver) echo "$KUBE_VERSION" ;;
+    kube-apiserver | kube-controller-manager | kube-scheduler | kubelet | kube-proxy | kubectl) echo "$KUBE_VERSION" ;;
+    crictl) echo "$CRICTL_VERSION" ;;
+    coredns) echo "$COREDNS_VERSION" ;;
+    metrics-server) echo "$METRICS_SERVER_VERSION" ;;
     *) die "unknown tool '$1' (known: ${ALL_TOOLS[*]})" ;;
   esac
 }
@@ -54,9 +59,11 @@ tool_version() {
 tool_eta() {
   case "$1" in
     helm) echo "~2 min" ;;
-    k6) echo "~2 min" ;;
     etcd) echo "~1 min" ;;
-    kube-apiserver) echo "~4 min" ;;
+    kube-apiserver) echo "~6 min" ;;
+    kubelet | kube-controller-manager | kubectl) echo "~2 min" ;;
+    kube-scheduler | kube-proxy | crictl) echo "~1 min" ;;
+    coredns | metrics-server) echo "~5 min" ;;
   esac
 }
 
@@ -84,8 +91,8 @@ kube_staging_version() {
 check_kube_mod() {
   local mod="$KUBE_MOD_DIR/go.mod" staging bad
   staging="$(kube_staging_version)"
-  [[ -f "$mod" && -f "$KUBE_MOD_DIR/go.sum" && -f "$KUBE_MOD_DIR/main.go" ]] ||
-    die "missing $KUBE_MOD_DIR/{go.mod,go.sum,main.go}"
+  [[ -f "$mod" && -f "$KUBE_MOD_DIR/go.sum" && -f "$KUBE_MOD_DIR/tools.go" ]] ||
+    die "missing $KUBE_MOD_DIR/{go.mod,go.sum,tools.go}"
   grep -Eq "^[[:space:]]*(require[[:space:]]+)?k8s\.io/kubernetes[[:space:]]+${KUBE_VERSION//./\\.}([[:space:]]|$)" "$mod" ||
     die "KUBE_VERSION=$KUBE_VERSION (versions.env) does not match the k8s.io/kubernetes require in $mod; run: scripts/tools/install.sh --bump-kube"
   bad="$(grep -E '=>[[:space:]]*k8s\.io/' "$mod" | grep -Ev "=>[[:space:]]*k8s\.io/[a-z0-9-]+[[:space:]]+${staging//./\\.}[[:space:]]*$" || true)"
@@ -122,13 +129,21 @@ build_helm() {
   return "$rc"
 }
 
-build_k6() {
-  local out="$1" gobin rc=0
+# go_install OUT MAIN_PACKAGE VERSION [LDFLAGS]: `go install pkg@version` into OUT (for modules
+# without replace directives, so their own go.mod decides the dependency versions).
+go_install() {
+  local out="$1" pkg="$2" version="$3" ldflags="${4:-}" gobin rc=0
   gobin="$(mktemp -d)" || return 1
-  GOBIN="$gobin" go install -ldflags "-s -w" "go.k6.io/k6@$K6_VERSION" &&
-    mv "$gobin/k6" "$out" || rc=1
+  GOBIN="$gobin" go install -ldflags "-s -w $ldflags" "$pkg@$version" &&
+    mv "$gobin/${pkg##*/}" "$out" || rc=1
   rm -rf "$gobin"
   return "$rc"
+}
+
+build_metrics_server() {
+  # It reports the version variable of client-go (component-base in older releases): set both.
+  go_install "$1" sigs.k8s.io/metrics-server/cmd/metrics-server "$METRICS_SERVER_VERSION" \
+    "-X k8s.io/component-base/version.gitVersion=$METRICS_SERVER_VERSION -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION"
 }
 
 build_etcd() {
@@ -151,8 +166,9 @@ build_etcd() {
   return "$rc"
 }
 
-build_kube_apiserver() {
-  local out="$1" minor ldflags pkg
+# build_kube NAME OUT: k8s.io/kubernetes/cmd/NAME, with the dependency versions tools.go pins.
+build_kube() {
+  local name="$1" out="$2" minor ldflags pkg
   minor="${KUBE_VERSION#v1.}"
   minor="${minor%%.*}"
   ldflags="-s -w"
@@ -160,15 +176,17 @@ build_kube_apiserver() {
     ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   done
-  (cd "$KUBE_MOD_DIR" && go build -mod=readonly -ldflags "$ldflags" -o "$out" .)
+  (cd "$KUBE_MOD_DIR" && go build -mod=readonly -ldflags "$ldflags" -o "$out" "k8s.io/kubernetes/cmd/$name")
 }
 
 build_tool() {
   case "$1" in
     helm) build_helm "$2" ;;
-    k6) build_k6 "$2" ;;
     etcd) build_etcd "$2" ;;
-    kube-apiserver) build_kube_apiserver "$2" ;;
+    crictl) go_install "$2" sigs.k8s.io/cri-tools/cmd/crictl "$CRICTL_VERSION" "-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" ;;
+    coredns) go_install "$2" github.com/coredns/coredns "$COREDNS_VERSION" ;;
+    metrics-server) build_metrics_server "$2" ;;
+    *) build_kube "$1" "$2" ;;
   esac
 }
 
@@ -180,11 +198,12 @@ verify_tool() {
   local tool="$1" bin="$2" want="$3" got
   case "$tool" in
     helm) got="$("$bin" version --short 2>&1)" ;;
-    k6) got="$("$bin" version 2>&1)" ;;
-    etcd) got="$("$bin" --version 2>&1)" ;;
-    kube-apiserver) got="$("$bin" --version 2>&1)" ;;
+    kubectl) got="$("$bin" version --client 2>&1)" ;;
+    crictl) got="$("$bin" --version 2>&1)" ;;
+    coredns) got="$("$bin" -version 2>&1)" ;;
+    *) got="$("$bin" --version 2>&1)" ;;
   esac || { printf '%s\n' "$got" >&2; return 1; }
-  # helm/kube-apiserver print "v1.2.3", etcd/k6 print "1.2.3".
+  # helm and the Kubernetes components print "v1.2.3", etcd and coredns "1.2.3".
   if [[ "$got" != *"$want"* && "$got" != *"${want#v}"* ]]; then
     printf '%s: expected version %s, got: %s\n' "$tool" "$want" "$got" >&2
     return 1
@@ -207,7 +226,7 @@ install_tool() {
   fi
 
   # Fail before doing anything when versions.env and the wrapper go.mod disagree.
-  if [[ "$tool" == kube-apiserver ]]; then
+  if [[ " ${KUBE_TOOLS[*]} " == *" $tool "* ]]; then
     check_kube_mod
   fi
 
