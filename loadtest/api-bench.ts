@@ -18,7 +18,9 @@ interface Result {
   errors: number;
 }
 type Autocannon = (opts: Record<string, unknown>) => Promise<Result>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+// autocannon ships no types: loaded with require and typed by the two shapes above.
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as Autocannon;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Short measurements, many rounds, targets back to back within a round: on a shared machine the load of
