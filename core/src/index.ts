@@ -36,6 +36,15 @@ export type { ReplicaState } from './db/replica-monitor.ts';
 export * as schema from './db/schema/index.ts';
 export { MemoryWritePositionStore, RedisWritePositionStore, type WritePositionStore } from './db/write-positions.ts';
 export { type MetricDef, type MetricName, metricCatalog } from './metrics/catalog.ts';
+export {
+  type DecisionKind,
+  type DecisionRecord,
+  type DecisionsResponse,
+  operatorDecisionsPath,
+  type PolicyTargets,
+} from './metrics/decisions.ts';
+export { type Bucket, histogramQuantile, increases, mergeBuckets, seriesKey, sum } from './metrics/histogram.ts';
+export { parsePrometheusText, type Sample } from './metrics/prom-text.ts';
 export { metric } from './metrics/registry.ts';
 export {
   addToOutbox,

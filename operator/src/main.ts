@@ -7,6 +7,7 @@ import { cacheConnection, queueProducerConnection } from '@avelon/core';
 import type { Redis } from 'ioredis';
 import { loadOperatorConfig } from './config.ts';
 import { Controller } from './controller/controller.ts';
+import type { DecisionLog } from './controller/decision-log.ts';
 import { kubeClients } from './controller/kube.ts';
 import { OperatorMetrics } from './controller/metrics.ts';
 import { LeaseElector } from './leader/index.ts';
@@ -37,6 +38,7 @@ const [cacheRedis, queueRedis] = await Promise.all([
 
 let stop: () => Promise<void>;
 let status: () => unknown;
+let decisions: () => DecisionLog;
 let healthy = () => true;
 
 if (standalone) {
@@ -55,6 +57,7 @@ if (standalone) {
   metrics.leader(true);
   stop = s.stop;
   status = s.status;
+  decisions = () => s.decisions;
 } else {
   const kube = kubeClients(config.KUBECONFIG);
   const elector = new LeaseElector({
@@ -83,6 +86,7 @@ if (standalone) {
   metrics.leader(false);
   elector.start();
   controller.start();
+  decisions = () => controller.decisions;
   status = () => ({
     mode: 'cluster',
     identity,
@@ -101,6 +105,7 @@ const server = await startHttpServer({
   port: config.PORT,
   registry: metrics.registry,
   status: () => status(),
+  decisions: () => decisions(),
   healthy: () => healthy(),
 });
 log(

@@ -11,6 +11,7 @@ import {
   queueConfigShape,
   redisConfigShape,
 } from '@avelon/core';
+import { dashboardConfigShape } from '../../admin-metrics/src/config.ts';
 import { apiConfigShape } from '../../api/src/config.ts';
 import { operatorConfigShape } from '../../operator/src/config.ts';
 import { workerConfigShape } from '../../worker/src/config.ts';
@@ -25,6 +26,7 @@ const configSections: Array<{ title: string; readBy: string; shape: ConfigShape 
   { title: 'API', readBy: 'api', shape: apiConfigShape },
   { title: 'Worker', readBy: 'worker', shape: workerConfigShape },
   { title: 'Operator', readBy: 'operator', shape: operatorConfigShape },
+  { title: 'Dashboard', readBy: 'admin-metrics', shape: dashboardConfigShape },
 ];
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

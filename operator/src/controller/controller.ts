@@ -4,6 +4,7 @@ import { crdGroup, crdPlural, crdVersion, parsePolicySpec, type ScalingPolicySta
 import { InvalidPolicyError, NotLeaderError } from '../errors.ts';
 import type { SourceDeps } from '../sources/index.ts';
 import { ClusterEffects } from './cluster-effects.ts';
+import { DecisionLog } from './decision-log.ts';
 import { type Kube, messageOf } from './kube.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { ConditionType, EventReason, fieldManager } from './reasons.ts';
@@ -40,6 +41,8 @@ interface RawPolicy {
 export class Controller {
   readonly #o: ControllerOptions;
   readonly #runners = new Map<string, PolicyRunner>();
+  /** Every policy's decisions with their inputs, served on /decisions. */
+  readonly decisions = new DecisionLog();
   #timer?: NodeJS.Timeout;
   #running = false;
   #stopped = false;
@@ -80,6 +83,7 @@ export class Controller {
         if (!seen.has(name)) {
           await runner.close();
           this.#runners.delete(name);
+          this.decisions.forget(name);
         }
       }
     } finally {
@@ -91,7 +95,7 @@ export class Controller {
     const { name, namespace, uid, generation } = p.metadata;
     let runner = this.#runners.get(name);
     if (!runner) {
-      runner = new PolicyRunner(name, this.#sourceDeps(), this.#o.metrics, p.status);
+      runner = new PolicyRunner(name, this.#sourceDeps(), this.#o.metrics, p.status, this.decisions);
       this.#runners.set(name, runner);
     }
     const effects = new ClusterEffects({

@@ -1,5 +1,6 @@
 import { metric, metricCatalog } from '@avelon/core';
 import { Registry } from 'prom-client';
+import type { AppliedStatus } from '../crd/index.ts';
 import type { Action } from '../decide/index.ts';
 
 const m = metricCatalog;
@@ -39,6 +40,21 @@ export class OperatorMetrics {
     if (a.kind === 'cpuTarget') metric(this.registry, m.operatorHpaCpuTarget).set({ policy, hpa: a.hpa }, a.to);
     if (a.kind === 'minReplicas') metric(this.registry, m.operatorHpaMinReplicas).set({ policy, hpa: a.hpa }, a.to);
     if (a.kind === 'cacheTtl') metric(this.registry, m.operatorCacheTtl).set({ policy, class: a.cls }, a.to);
+  }
+
+  /**
+   * The values in force after an evaluation, every evaluation: without this the gauges of what was set
+   * would be absent until the first change, and a dashboard or Grafana would show no target at all.
+   */
+  applied(policy: string, a: AppliedStatus) {
+    if (a.api?.cpuTarget !== undefined)
+      metric(this.registry, m.operatorHpaCpuTarget).set({ policy, hpa: a.api.hpa }, a.api.cpuTarget);
+    const floors = [...(a.api ? [a.api] : []), ...(a.workers ?? [])];
+    for (const f of floors)
+      if (f.minReplicas !== undefined)
+        metric(this.registry, m.operatorHpaMinReplicas).set({ policy, hpa: f.hpa }, f.minReplicas);
+    for (const c of a.cacheTtls ?? [])
+      metric(this.registry, m.operatorCacheTtl).set({ policy, class: c.class }, c.ttlSeconds);
   }
 
   sourceErrors(source: string, n: number) {

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { parsePolicySpec } from '../crd/index.ts';
 import type { Action, HpaState } from '../decide/index.ts';
 import { KedaManagedHpaError } from '../errors.ts';
+import { DecisionLog } from './decision-log.ts';
 import type { Effects } from './effects.ts';
 import { kedaOwner } from './hpa.ts';
 import { OperatorMetrics } from './metrics.ts';
@@ -64,8 +65,13 @@ const deps = {
   queuePrefix: 'x',
 };
 
-async function threeEvaluations(dryRun: boolean, effects: FakeEffects) {
-  const runner = new PolicyRunner('p', deps, new OperatorMetrics());
+async function threeEvaluations(
+  dryRun: boolean,
+  effects: FakeEffects,
+  log?: DecisionLog,
+  metrics = new OperatorMetrics(),
+) {
+  const runner = new PolicyRunner('p', deps, metrics, undefined, log);
   const o = { effects, dryRun: false, identity: 'test' };
   // The first scrape opens the window; the second has a p95; the third acts on what the second did.
   await runner.evaluate(spec(dryRun), { ...o, now: 1_000_000 });
@@ -84,6 +90,25 @@ test('applied: the cut reaches the HPA, with an Event and a status line', async 
   assert.equal(status.recentDecisions?.[0]?.mode, 'applied');
   assert.equal(status.applied?.api?.cpuTarget, 40);
   assert.equal(effects.applied[1]?.target, 'hpa/api.minReplicas', 'then the floor, from the applied target');
+});
+
+test('the decision log keeps each change with the values it reacted to, and the goals', async () => {
+  const log = new DecisionLog(1);
+  const metrics = new OperatorMetrics();
+  await threeEvaluations(false, new FakeEffects(), log, metrics);
+  const all = log.since(0);
+  assert.equal(all.latestSeq, 2, 'two decisions: the cut, then the floor');
+  assert.equal(all.decisions.length, 1, 'bounded by its capacity');
+  const floor = all.decisions[0];
+  assert.equal(floor?.target, 'hpa/api.minReplicas');
+  assert.equal(floor?.hpa, 'api');
+  assert.equal(floor?.observed.sloMs, 50);
+  assert.ok((floor?.observed.p95LatencyMs ?? 0) > 50, 'the p95 that violated the SLO');
+  assert.deepEqual(all.policies[0]?.api?.cpuTarget, { min: 40, max: 80 });
+  assert.deepEqual(log.since(2).decisions, [], 'nothing after the latest');
+  // The gauges of what is in force are there after every evaluation, not only after a change.
+  const text = await metrics.registry.metrics();
+  assert.match(text, /avelon_operator_hpa_cpu_target_percent\{policy="p",hpa="api"\} 40/);
 });
 
 test('dry run: nothing applied, the decision is reported and followed virtually', async () => {

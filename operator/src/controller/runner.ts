@@ -3,6 +3,7 @@ import { type Action, decide, emptyMemory, type HpaState, type Memory, type Obse
 import { HpaNotFoundError, KedaManagedHpaError, NoCpuMetricError, NotLeaderError } from '../errors.ts';
 import { buildPolicySources, observe, type PolicySources, type SourceDeps } from '../sources/index.ts';
 import { setCondition } from './conditions.ts';
+import type { DecisionLog } from './decision-log.ts';
 import type { Effects } from './effects.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { ConditionType, EventReason } from './reasons.ts';
@@ -28,6 +29,7 @@ export class PolicyRunner {
   readonly name: string;
   readonly #deps: SourceDeps;
   readonly #metrics: OperatorMetrics;
+  readonly #log: DecisionLog | undefined;
   #sources?: { key: string; sources: PolicySources };
   #memory: Memory = emptyMemory();
   #decisions: DecisionLine[] = [];
@@ -36,10 +38,17 @@ export class PolicyRunner {
   #virtual: Record<string, number> = {};
   #lastObservedAt = 0;
 
-  constructor(name: string, deps: SourceDeps, metrics: OperatorMetrics, previous?: ScalingPolicyStatus) {
+  constructor(
+    name: string,
+    deps: SourceDeps,
+    metrics: OperatorMetrics,
+    previous?: ScalingPolicyStatus,
+    log?: DecisionLog,
+  ) {
     this.name = name;
     this.#deps = deps;
     this.#metrics = metrics;
+    this.#log = log;
     this.#decisions = [...(previous?.recentDecisions ?? [])];
     this.#conditions = [...(previous?.conditions ?? [])];
   }
@@ -71,11 +80,12 @@ export class PolicyRunner {
         obs.missing.push(`cache Redis: current TTLs unreadable: ${(e as Error).message}`);
       }
     }
+    this.#log?.policy(this.name, spec);
     const d = decide(spec, obs, this.#memory, o.now);
     this.#memory = d.memory;
     const dry = spec.dryRun || o.dryRun;
     const failures: string[] = [];
-    for (const a of d.actions) failures.push(...(await this.#act(a, dry, o)));
+    for (const a of d.actions) failures.push(...(await this.#act(spec, obs, a, dry, o)));
 
     const at = new Date(o.now);
     await this.#condition(o, at, {
@@ -110,7 +120,9 @@ export class PolicyRunner {
       obs.p95LatencyMs,
       d.metricsAvailable,
     );
-    return this.#status(spec, obs, d.actions, o, d.missing);
+    const status = this.#status(spec, obs, d.actions, o, d.missing);
+    if (status.applied) this.#metrics.applied(this.name, status.applied);
+    return status;
   }
 
   #conditionChanged = false;
@@ -130,7 +142,13 @@ export class PolicyRunner {
   }
 
   /** Applies (or, dry, records) one action: an Event, a metric and a status line either way. */
-  async #act(a: Action, dry: boolean, o: EvaluateOptions): Promise<string[]> {
+  async #act(
+    spec: ScalingPolicySpec,
+    obs: Observations,
+    a: Action,
+    dry: boolean,
+    o: EvaluateOptions,
+  ): Promise<string[]> {
     let mode: DecisionLine['mode'] = dry ? 'dryRun' : 'applied';
     const failures: string[] = [];
     if (dry) this.#virtual[a.target] = a.to;
@@ -145,6 +163,7 @@ export class PolicyRunner {
       }
     }
     this.#metrics.changed(this.name, a, mode);
+    this.#log?.record(this.name, spec, a, mode, obs);
     const note = `${a.target} ${a.from} -> ${a.to}${mode === 'applied' ? '' : ` (${mode})`}: ${a.reason}`;
     const reason =
       mode === 'refused' ? EventReason.ApplyFailed : mode === 'dryRun' ? EventReason.DryRunDecision : reasonFor(a);

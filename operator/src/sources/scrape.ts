@@ -1,8 +1,14 @@
-import { metricCatalog } from '@avelon/core';
+import {
+  histogramQuantile,
+  increases,
+  mergeBuckets,
+  metricCatalog,
+  parsePrometheusText,
+  type Sample,
+  sum,
+} from '@avelon/core';
 import type { ScrapeTargetSpec } from '../crd/index.ts';
 import type { QueueObservation } from '../decide/index.ts';
-import { histogramQuantile, increases, mergeBuckets, sum } from './histogram.ts';
-import { parsePrometheusText, type Sample } from './prom-text.ts';
 import { errorText, type MetricQuery, type MetricSource, type SourceReading, withTimeout } from './source.ts';
 
 /** Finds the URLs of a role's pods (EndpointSlices in a cluster, the spec's static URLs outside one). */

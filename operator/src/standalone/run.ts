@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DecisionLog } from '../controller/decision-log.ts';
 import type { OperatorMetrics } from '../controller/metrics.ts';
 import { PolicyRunner } from '../controller/runner.ts';
 import type { ScalingPolicyStatus } from '../crd/index.ts';
@@ -24,7 +25,11 @@ export interface StandaloneOptions {
  * URLs, TTLs tuned for real, HPA changes reported. The same PolicyRunner and decision function as in a
  * cluster, with other effects.
  */
-export function runStandalone(o: StandaloneOptions): { status: () => unknown; stop: () => Promise<void> } {
+export function runStandalone(o: StandaloneOptions): {
+  status: () => unknown;
+  decisions: DecisionLog;
+  stop: () => Promise<void>;
+} {
   const { name, spec } = loadPolicyFile(o.policyFile, { api: o.apiUrls, worker: o.workerUrls });
   const effects = new StandaloneEffects(spec, o.cacheRedis, o.log);
   const deps = {
@@ -32,7 +37,8 @@ export function runStandalone(o: StandaloneOptions): { status: () => unknown; st
     queueRedis: o.queueRedis,
     queuePrefix: o.queuePrefix,
   };
-  const runner = new PolicyRunner(name, deps, o.metrics);
+  const decisions = new DecisionLog();
+  const runner = new PolicyRunner(name, deps, o.metrics, undefined, decisions);
   let last: ScalingPolicyStatus | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -57,6 +63,7 @@ export function runStandalone(o: StandaloneOptions): { status: () => unknown; st
       hpasWouldBe: effects.hpas,
       events: effects.events,
     }),
+    decisions,
     stop: async () => {
       stopped = true;
       clearTimeout(timer);

@@ -2,7 +2,8 @@
  * A small parser of the Prometheus text exposition format (version 0.0.4), enough for what prom-client
  * writes: comments, label sets with escapes, special values, optional timestamps. Written here rather
  * than taken from npm: the one package for it (parse-prometheus-text-format) is unmaintained and
- * untyped, and the operator needs flat samples, not its grouped objects.
+ * untyped, and its users (the operator's scrape source, the dashboard) need flat samples, not its
+ * grouped objects. Shared in core because both scrape the same services.
  */
 
 /** One sample line: `name{labels} value`. */

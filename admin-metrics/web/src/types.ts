@@ -1,0 +1,68 @@
+// The shapes the server sends (admin-metrics/src/live.ts); kept apart so the page never imports Node code.
+export type Unit = 'perSecond' | 'ratio' | 'seconds' | 'count' | 'perRequest' | 'percent';
+export type Role = 'api' | 'worker' | 'operator';
+
+export interface PanelInfo {
+  id: string;
+  section: string;
+  title: string;
+  help: string;
+  unit: Unit;
+  targets: Array<{ label: string; value: number }>;
+  hasDecisions: boolean;
+  roles: Role[];
+}
+
+export interface SourceState {
+  role: Role;
+  state: 'up' | 'partial' | 'unreachable' | 'unconfigured';
+  up: number;
+  total: number;
+  lastOk?: number;
+  error?: string;
+}
+
+export interface Decision {
+  seq: number;
+  policy: string;
+  time: string;
+  target: string;
+  kind: 'cpuTarget' | 'minReplicas' | 'cacheTtl';
+  hpa?: string;
+  queue?: string;
+  cacheClass?: string;
+  from: number;
+  to: number;
+  reason: string;
+  mode: 'applied' | 'dryRun' | 'refused';
+  observed: Record<string, number>;
+  panel: string | null;
+}
+
+export interface OperatorState {
+  state: 'up' | 'unreachable' | 'unconfigured';
+  lastOk?: number;
+  error?: string;
+}
+
+export interface Overview {
+  mode: 'scrape' | 'prometheus';
+  range: RangeName;
+  now: number;
+  intervalMs: number;
+  historySeconds: number | null;
+  panels: PanelInfo[];
+  data: { stepSeconds: number; times: number[]; series: Record<string, Array<number | null>> };
+  decisions: Decision[];
+  sources: SourceState[];
+  operator: OperatorState;
+}
+
+export interface LiveUpdate {
+  tick: { time: number; values: Record<string, number>; sources: SourceState[] };
+  operator: OperatorState;
+  decisions: Decision[];
+}
+
+export type RangeName = '5m' | '1h' | '24h';
+export const rangeSeconds: Record<RangeName, number> = { '5m': 300, '1h': 3600, '24h': 86_400 };

@@ -1,0 +1,164 @@
+// What the dashboard tests share: the real platform processes under traffic (API with its cache, a
+// worker, the operator in standalone mode with a policy that acts at once), the dashboard itself, and
+// the bounded traffic that feeds every panel.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { createBrand, createProduct } from '../support/api.ts';
+import { type Child, type Load, load, spawnNode, startApi, startOperator } from '../support/processes.ts';
+import { eventually } from '../support/stack.ts';
+import { queueHandles, spawnWorker, startSink, testPrefix, type WorkerProcess, workerEnv } from '../support/worker.ts';
+
+const base = Number(process.env.AVELON_PORT_BASE ?? 25400);
+export const ports = { api: base + 60, operator: base + 61, dashboard: base + 62 };
+export const adminPassword = 'test-admin-password';
+export const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
+
+/**
+ * A policy that acts within seconds on a quiet test stack: an SLO of 1 ms (so the CPU target is cut),
+ * a hit-rate target of 99 % with the database "busy" above 1 query/s (so the product TTL is doubled).
+ */
+function policyFile(apiMetrics: string, workerMetrics: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'avelon-dash-'));
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'autoscaling.avelon.io/v1alpha1',
+      kind: 'ScalingPolicy',
+      metadata: { name: 'dashboard-test' },
+      spec: {
+        evaluationIntervalSeconds: 1,
+        api: { hpa: 'avelon-api', p95LatencyMs: 1, cpuTarget: { min: 40, max: 80 }, minReplicas: { min: 2, max: 20 } },
+        workers: [{ queue: 'emails', hpa: 'avelon-worker-emails', maxWaitSeconds: 30, replicas: { min: 1, max: 20 } }],
+        cache: {
+          hitRateTarget: 0.99,
+          dbQueriesPerSecond: 1,
+          classes: [{ name: 'product', ttlSeconds: { min: 60, default: 600, max: 3600 } }],
+        },
+        metrics: {
+          source: 'scrape',
+          queueSource: 'bullmq',
+          windowSeconds: 10,
+          staleAfterSeconds: 10,
+          scrape: { api: { urls: [apiMetrics] }, worker: { urls: [workerMetrics] } },
+        },
+        behavior: { cpuTargetDownIntervalSeconds: 5, ttlIntervalSeconds: 5 },
+      },
+    }),
+  );
+  return file;
+}
+
+export interface Platform {
+  api: Child;
+  operator: Child;
+  dashboard: Child;
+  worker: WorkerProcess;
+  productIds: number[];
+  stopTraffic(): void;
+  close(): Promise<void>;
+}
+
+/** Starts everything the dashboard shows, with traffic, and the dashboard (1 s interval for a quick test). */
+export async function startPlatform(): Promise<Platform> {
+  const prefix = testPrefix('dash');
+  const sink = await startSink();
+  const worker = await spawnWorker(
+    workerEnv(prefix, sink, { WORKER_QUEUES: 'emails', WORKER_CONCURRENCY_EMAILS: '2' }),
+  );
+  const api = await startApi(ports.api, { CACHE_ENABLED: 'true', QUEUE_PREFIX: prefix });
+  const apiMetrics = `http://127.0.0.1:${ports.api}/metrics`;
+  const workerMetrics = `http://127.0.0.1:${worker.port}/metrics`;
+  const operator = await startOperator(
+    ports.operator,
+    {
+      QUEUE_PREFIX: prefix,
+      OPERATOR_POLICY_FILE: policyFile(apiMetrics, workerMetrics),
+      OPERATOR_API_METRICS_URLS: apiMetrics,
+      OPERATOR_WORKER_METRICS_URLS: workerMetrics,
+    },
+    ['--standalone'],
+  );
+  const dashboard = spawnNode('admin-metrics/src/main.ts', [], {
+    PORT: String(ports.dashboard),
+    ADMIN_PASSWORD: adminPassword,
+    SESSION_SECRET: 'a-test-session-secret-of-at-least-32-chars',
+    SCRAPE_INTERVAL_MS: '1000',
+    LOGIN_RATE_LIMIT_MAX: '8',
+    METRICS_API_URLS: apiMetrics,
+    METRICS_WORKER_URLS: workerMetrics,
+    METRICS_OPERATOR_URLS: `http://127.0.0.1:${ports.operator}/metrics`,
+    OPERATOR_URL: `http://127.0.0.1:${ports.operator}`,
+  });
+  await eventually(
+    `dashboard ready\n${dashboard.logs()}`,
+    async () => (await fetch(`${dashboardUrl}/health/ready`)).ok,
+    20_000,
+  );
+
+  const brand = await createBrand();
+  const productIds: number[] = [];
+  for (let i = 0; i < 40; i++) productIds.push((await createProduct({ brandId: brand.id })).id);
+
+  // Bounded traffic, loopback only: a few hot products (hits), many cold ones (misses), lists, 404s.
+  const apiBase = `http://127.0.0.1:${ports.api}/api/v1`;
+  const loads: Load[] = [
+    load(`${apiBase}/products/${productIds[0]}`, { perSecond: 8, maxRequests: 20_000, maxSeconds: 900 }),
+    load(`${apiBase}/products?limit=5`, { perSecond: 3, maxRequests: 20_000, maxSeconds: 900 }),
+    load(`${apiBase}/products/999999999`, { perSecond: 1, maxRequests: 2_000, maxSeconds: 900 }),
+  ];
+  let cold = 1;
+  const coldTimer = setInterval(() => {
+    cold = (cold % (productIds.length - 1)) + 1;
+    void fetch(`${apiBase}/products/${productIds[cold]}`).then(
+      (r) => r.arrayBuffer(),
+      () => {},
+    );
+  }, 150);
+  // Jobs: bursts the two-slot worker cannot drain at once (a backlog, a wait), and a few with a bad
+  // payload, which the worker fails for good (real failures).
+  const q = queueHandles(prefix);
+  let burst = 0;
+  const jobTimer = setInterval(() => {
+    burst++;
+    const orders = Array.from({ length: 150 }, (_, i) => burst * 1000 + i);
+    void Promise.all(
+      orders.map((orderId) =>
+        q.producer.enqueue('order-confirmation', {
+          orderId,
+          orderNumber: orderId,
+          userId: 1,
+          email: `o${orderId}@example.test`,
+        }),
+      ),
+    ).catch(() => {});
+    void q.queues.emails.add('order-confirmation', { orderId: 'not a number' }, { attempts: 1 }).catch(() => {});
+  }, 2500);
+  const stopTraffic = () => {
+    for (const l of loads) l.stop();
+    clearInterval(coldTimer);
+    clearInterval(jobTimer);
+  };
+  return {
+    api,
+    operator,
+    dashboard,
+    worker,
+    productIds,
+    stopTraffic,
+    async close() {
+      stopTraffic();
+      await dashboard.stop();
+      await operator.stop();
+      await api.stop();
+      if (worker.child.exitCode === null && worker.child.signalCode === null) {
+        worker.child.kill('SIGTERM');
+        await worker.exited;
+      }
+      await q.close();
+      await sink.close();
+    },
+  };
+}
