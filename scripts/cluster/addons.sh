@@ -194,4 +194,19 @@ spec:
 ---
 YAML
   done | kubectl_ apply -f - >/dev/null
+  reclaim_volumes
+}
+
+# A released volume (its claim was deleted; Retain keeps the data) is wiped and offered again, as a
+# provisioner's Delete policy would; a bare node has no one else to do it.
+reclaim_volumes() {
+  local name path
+  kubectl_ get pv -l avelon.io/volume=local -o jsonpath='{range .items[?(@.status.phase=="Released")]}{.metadata.name} {.spec.hostPath.path}{"\n"}{end}' |
+    while read -r name path; do
+      [ -n "$name" ] || continue
+      case "$path" in "$CLUSTER_DIR"/volumes/pv-*) ;; *) continue ;; esac
+      find "$path" -mindepth 1 -delete
+      kubectl_ patch pv "$name" --type json -p '[{"op": "remove", "path": "/spec/claimRef"}]' >/dev/null
+      step "volume $name wiped and available again"
+    done
 }

@@ -7,12 +7,12 @@ import { after, before, test } from 'node:test';
 import { messageOf } from '../../operator/src/controller/kube.ts';
 import { crdGroup, crdPlural, crdVersion } from '../../operator/src/crd/index.ts';
 import {
+  connectCluster,
   createPolicy,
+  dropNamespace,
   freshNamespace,
   installCrd,
   readPolicy,
-  startControlPlane,
-  stopControlPlane,
   type TestKube,
 } from '../support/kube.ts';
 
@@ -21,11 +21,11 @@ let ns: string;
 const api = { hpa: 'avelon-api', p95LatencyMs: 50, cpuTarget: { min: 40, max: 80 }, minReplicas: { min: 2, max: 20 } };
 
 before(async () => {
-  k = await startControlPlane();
+  k = await connectCluster();
   await installCrd(k);
   ns = await freshNamespace(k, 'op-crd');
 });
-after(() => stopControlPlane(k));
+after(() => dropNamespace(k, ns));
 
 const rejection = async (spec: unknown): Promise<string> => {
   try {

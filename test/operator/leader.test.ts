@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { LeaseElector } from '../../operator/src/leader/index.ts';
 import {
+  connectCluster,
   createPolicy,
   createScaledApp,
+  dropNamespace,
   freshNamespace,
   installCrd,
   readPolicy,
-  startControlPlane,
-  stopControlPlane,
   type TestKube,
   testPort,
 } from '../support/kube.ts';
@@ -29,7 +29,7 @@ let traffic: { stop: () => void } | undefined;
 const operators: Child[] = [];
 
 before(async () => {
-  k = await startControlPlane();
+  k = await connectCluster();
   await installCrd(k);
   ns = await freshNamespace(k, 'op-leader');
   await createScaledApp(k, ns, 'avelon-api', { cpu: 70, min: 2, max: 20 });
@@ -46,7 +46,7 @@ after(async () => {
   traffic?.stop();
   for (const o of operators) await o.stop();
   await app?.stop();
-  await stopControlPlane(k);
+  await dropNamespace(k, ns);
 });
 
 const lease = () => k.coordination.readNamespacedLease({ namespace: ns, name: 'avelon-operator' });

@@ -10,16 +10,16 @@ import { closeDb, createBrand, createProduct } from '../support/api.ts';
 import { stallProductReads } from '../support/databases.ts';
 import {
   conditionOf,
+  connectCluster,
   cpuTargetOf,
   createPolicy,
   createScaledApp,
+  dropNamespace,
   freshNamespace,
   installCrd,
   listEvents,
   readHpa,
   readPolicy,
-  startControlPlane,
-  stopControlPlane,
   type TestKube,
   testPort,
 } from '../support/kube.ts';
@@ -38,7 +38,7 @@ let productUrl = '';
 const startTraffic = () => load(productUrl, { perSecond: 6, maxRequests: 360, maxSeconds: 60, maxInFlight: 18 });
 
 before(async () => {
-  k = await startControlPlane();
+  k = await connectCluster();
   await installCrd(k);
   ns = await freshNamespace(k, 'op-outage');
   await createScaledApp(k, ns, 'avelon-api', { cpu: 70, min: 2, max: 20 });
@@ -78,7 +78,7 @@ after(async () => {
   await operator?.stop();
   await api?.stop();
   await closeDb();
-  await stopControlPlane(k);
+  await dropNamespace(k, ns);
 });
 
 const logs = () => `\noperator logs:\n${operator?.logs().slice(-3000)}`;

@@ -14,16 +14,16 @@ import { closeDb, createBrand, createProduct } from '../support/api.ts';
 import { stallProductReads } from '../support/databases.ts';
 import {
   conditionOf,
+  connectCluster,
   cpuTargetOf,
   createPolicy,
   createScaledApp,
+  dropNamespace,
   freshNamespace,
   installCrd,
   listEvents,
   readHpa,
   readPolicy,
-  startControlPlane,
-  stopControlPlane,
   type TestKube,
   testPort,
 } from '../support/kube.ts';
@@ -44,7 +44,7 @@ let worker: WorkerProcess | undefined;
 let queues: ReturnType<typeof queueHandles> | undefined;
 
 before(async () => {
-  k = await startControlPlane();
+  k = await connectCluster();
   await installCrd(k);
   ns = await freshNamespace(k, 'op-scale');
   await createScaledApp(k, ns, 'avelon-api', { cpu: 70, min: 2, max: 20 });
@@ -97,7 +97,7 @@ after(async () => {
   await sink?.close();
   await queues?.close();
   await closeDb();
-  await stopControlPlane(k);
+  await dropNamespace(k, ns);
 });
 
 const logs = () => `\noperator logs:\n${operator?.logs().slice(-3000)}`;

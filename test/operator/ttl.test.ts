@@ -10,11 +10,11 @@ import { cacheTtlChannel, cacheTtlHashKey, parseCacheTtls } from '@avelon/core';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import {
+  connectCluster,
   createPolicy,
+  dropNamespace,
   freshNamespace,
   installCrd,
-  startControlPlane,
-  stopControlPlane,
   type TestKube,
   testPort,
 } from '../support/kube.ts';
@@ -25,6 +25,7 @@ const appPort = testPort(7);
 const apiPort = testPort(8);
 const operatorPort = testPort(9);
 let k: TestKube;
+let ttlNamespace: string | undefined;
 let app: Child | undefined;
 let api: Child | undefined;
 let traffic: { stop: () => void } | undefined;
@@ -57,7 +58,7 @@ before(async () => {
     async () => (await fetch(`http://127.0.0.1:${apiPort}/health/ready`)).ok,
     60_000,
   );
-  k = await startControlPlane();
+  k = await connectCluster();
   await installCrd(k);
 });
 
@@ -68,7 +69,7 @@ after(async () => {
   await redis?.hdel(cacheTtlHashKey, 'product');
   redis?.disconnect();
   sub?.disconnect();
-  await stopControlPlane(k);
+  await dropNamespace(k, ttlNamespace);
 });
 
 const apiTtl = () => gauge(`http://127.0.0.1:${apiPort}/metrics`, 'avelon_cache_ttl_seconds{class="product"}');
@@ -89,6 +90,7 @@ async function ttlReachesApi(operator: Child): Promise<number> {
 test('cluster mode: the TTL reaches the running API within 1 s', async () => {
   assert.equal(await apiTtl(), 600, 'the API starts at the default');
   const ns = await freshNamespace(k, 'op-ttl');
+  ttlNamespace = ns;
   await createPolicy(k, ns, 'avelon', { cache, metrics: metrics(`http://127.0.0.1:${appPort}/metrics`), behavior });
   const operator = await startOperator(operatorPort, {
     KUBECONFIG: k.kubeconfig,

@@ -1,14 +1,15 @@
-// The operator tests' own Kubernetes control plane (etcd + kube-apiserver from scripts/kube/start.sh)
-// and helpers to set up what they need in it. Ports derive from AVELON_PORT_BASE so the stack of
-// `make test-integration` (25400: kube 26443, etcd 26379/26380) and a developer's private stack never
-// collide; AVELON_OPERATOR_KUBE_PORT / _ETCD_PORT / _ETCD_PEER_PORT override them.
+// The operator tests' Kubernetes: the real single-node cluster of scripts/cluster/up.sh (kubelet on
+// containerd, controller-manager, scheduler, kube-proxy, CoreDNS, metrics-server), which
+// scripts/test/integration.sh starts before the tests and stops after them. A file run on its own
+// starts it here (up.sh is idempotent) and leaves it running for the next run: `make cluster-down`.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { loadConfig } from '@avelon/core';
 import {
   ApiextensionsV1Api,
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   type KubernetesObject,
   loadYaml,
@@ -26,53 +27,27 @@ const run = promisify(execFile);
 const env = loadConfig(
   {
     AVELON_PORT_BASE: z.coerce.number().int().default(25400),
-    AVELON_DATA_DIR: z.string().default(`${repoRoot}.data/test`),
-    AVELON_OPERATOR_KUBE_PORT: z.coerce.number().int().optional(),
-    AVELON_OPERATOR_ETCD_PORT: z.coerce.number().int().optional(),
-    AVELON_OPERATOR_ETCD_PEER_PORT: z.coerce.number().int().optional(),
+    AVELON_CLUSTER_DIR: z.string().default(`${repoRoot}.data/cluster`),
   },
   process.env,
 );
-
-/** Where and on which ports the tests' control plane runs. */
-export const controlPlane = {
-  dir: `${env.AVELON_DATA_DIR}/kube-operator`,
-  kubePort: env.AVELON_OPERATOR_KUBE_PORT ?? env.AVELON_PORT_BASE + 1043,
-  etcdPort: env.AVELON_OPERATOR_ETCD_PORT ?? env.AVELON_PORT_BASE + 979,
-  etcdPeerPort: env.AVELON_OPERATOR_ETCD_PEER_PORT ?? env.AVELON_PORT_BASE + 980,
-};
-
-const scriptEnv = () => ({
-  ...process.env,
-  AVELON_KUBE_DIR: controlPlane.dir,
-  AVELON_KUBE_PORT: String(controlPlane.kubePort),
-  AVELON_ETCD_PORT: String(controlPlane.etcdPort),
-  AVELON_ETCD_PEER_PORT: String(controlPlane.etcdPeerPort),
-});
-
-const alive = (pidFile: string) => {
-  try {
-    process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Test-only API clients on top of the operator's. */
 export interface TestKube extends Kube {
   kubeconfig: string;
   core: CoreV1Api;
   apps: AppsV1Api;
+  batch: BatchV1Api;
   ext: ApiextensionsV1Api;
-  /** True when this call started the control plane (so the caller stops it). */
-  startedHere: boolean;
 }
 
-/** Starts the control plane if it is not running (idempotent) and returns clients for it. */
-export async function startControlPlane(): Promise<TestKube> {
-  const wasRunning = alive(`${controlPlane.dir}/kube-apiserver.pid`) && alive(`${controlPlane.dir}/etcd.pid`);
-  const { stdout } = await run('bash', [`${repoRoot}scripts/kube/start.sh`], { env: scriptEnv(), timeout: 200_000 });
+/** Starts the test node if it is not running (idempotent) and returns admin clients for it. */
+export async function connectCluster(): Promise<TestKube> {
+  const { stdout } = await run('bash', [`${repoRoot}scripts/cluster/up.sh`], {
+    env: { ...process.env, AVELON_CLUSTER_DIR: env.AVELON_CLUSTER_DIR },
+    timeout: 600_000,
+    maxBuffer: 16 << 20,
+  });
   const kubeconfig = stdout.trim().split('\n').at(-1) ?? '';
   const kube = kubeClients(kubeconfig);
   return {
@@ -80,16 +55,17 @@ export async function startControlPlane(): Promise<TestKube> {
     kubeconfig,
     core: kube.config.makeApiClient(CoreV1Api),
     apps: kube.config.makeApiClient(AppsV1Api),
+    batch: kube.config.makeApiClient(BatchV1Api),
     ext: kube.config.makeApiClient(ApiextensionsV1Api),
-    startedHere: !wasRunning,
   };
 }
 
-/** Stops the control plane if `k` started it (data kept: the next start is quicker). */
-export async function stopControlPlane(k: TestKube | undefined): Promise<void> {
-  if (k?.startedHere && existsSync(controlPlane.dir)) {
-    await run('bash', [`${repoRoot}scripts/kube/stop.sh`], { env: scriptEnv(), timeout: 60_000 });
-  }
+/** The reference of an image imported into the node (`pause`, `api`, `postgres` ...). */
+export function imageRef(name: string): string {
+  const rows = readFileSync(`${env.AVELON_CLUSTER_DIR}/images.tsv`, 'utf8').trim().split('\n');
+  const ref = rows.map((r) => r.split('\t')).find(([n]) => n === name)?.[1];
+  if (!ref) throw new Error(`no image '${name}' on the node (make images, then scripts/cluster/up.sh)`);
+  return ref;
 }
 
 /** Creates or updates the CRD from the checked-in YAML and waits until it is Established. */
@@ -136,7 +112,15 @@ export async function freshNamespace(k: TestKube, prefix: string): Promise<strin
   return name;
 }
 
-/** A Deployment (stored, never reconciled: there is no controller-manager) and its CPU-target HPA. */
+/** Deletes a namespace of a test file (the node is shared by every file); does not wait. */
+export async function dropNamespace(k: TestKube | undefined, name: string | undefined): Promise<void> {
+  if (k && name) await k.core.deleteNamespace({ name }).catch(() => undefined);
+}
+
+/**
+ * A Deployment of the node's pause image (it runs, uses no CPU, needs no registry) and its
+ * CPU-target HPA, which the real controller-manager reconciles.
+ */
 export async function createScaledApp(
   k: TestKube,
   namespace: string,
@@ -151,7 +135,19 @@ export async function createScaledApp(
       spec: {
         replicas: o.min,
         selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name, image: 'example.invalid/avelon:test' }] } },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name,
+                image: imageRef('pause'),
+                imagePullPolicy: 'Never',
+                resources: { requests: { cpu: '5m', memory: '8Mi' }, limits: { memory: '16Mi' } },
+              },
+            ],
+          },
+        },
       },
     },
   });
