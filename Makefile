@@ -27,11 +27,37 @@ deps: node_modules/.installed ## Install npm packages and the Debian packages of
 	@bash scripts/stack/deps.sh
 
 .PHONY: tools
-tools: ## Build the Go tools (helm, k6, kube-apiserver, etcd) into .tools/bin
+tools: ## Build the Go tools (helm, etcd, Kubernetes components, crictl, CoreDNS, metrics-server) into .tools/bin
 	@bash scripts/tools/install.sh
 
+.PHONY: cluster-up
+cluster-up: tools images ## Start the single-node test cluster (root; prints the kubeconfig path)
+	@bash scripts/cluster/up.sh
+
+.PHONY: cluster-down
+cluster-down: ## Stop the test cluster and restore the machine's settings (data kept; PURGE=1 deletes it)
+	@bash scripts/cluster/down.sh $(if $(PURGE),--purge)
+
+.PHONY: cluster-status
+cluster-status: ## Show the test cluster's daemons, node and pods
+	@bash scripts/cluster/status.sh
+
+.PHONY: images
+images: ## Build the container images (apps, Postgres, Redis, PgBouncer) with buildah; cached by content hash
+	@bash scripts/images/build.sh
+
+# The dashboard's page (admin-metrics/dist, git-ignored): built with Vite only when its sources changed.
+DASHBOARD_SRC := $(shell find admin-metrics/web -type f -not -name '*.test.ts' 2>/dev/null) admin-metrics/package.json
+admin-metrics/dist/index.html: $(DASHBOARD_SRC) node_modules/.installed
+	@echo "==> admin-metrics: building the page (vite)"
+	@npm run build --silent -w @avelon/admin-metrics
+	@touch $@
+
+.PHONY: dashboard
+dashboard: admin-metrics/dist/index.html ## Build the dashboard page (Vite) into admin-metrics/dist when its sources changed
+
 .PHONY: up
-up: deps ## Start the local stack (Postgres primary + replica, PgBouncer, Redis x2), migrate, load demo data
+up: deps dashboard ## Start the local stack (Postgres primary + replica, PgBouncer, Redis x2), migrate, load demo data
 	@bash scripts/stack/up.sh
 
 .PHONY: down
@@ -52,8 +78,12 @@ lint: node_modules/.installed ## Lint, type check and check import boundaries
 	@biome check --error-on-warnings .
 	@echo "==> lint: tsc"
 	@tsc -p tsconfig.json
+	@tsc -p admin-metrics/web/tsconfig.json
 	@echo "==> lint: import boundaries (apps import core only; core imports no app)"
 	@depcruise --config .dependency-cruiser.cjs core api worker operator admin-metrics scripts test
+	@echo "==> lint: dependencies (knip: none unused or unlisted; runtime code uses no dev dependency)"
+	@knip --dependencies --no-progress
+	@knip --dependencies --production --strict --no-progress
 
 .PHONY: test-unit
 test-unit: node_modules/.installed ## Run the unit tests (no servers)
@@ -61,7 +91,8 @@ test-unit: node_modules/.installed ## Run the unit tests (no servers)
 	@node --test --test-reporter=spec $$(git ls-files --cached --others --exclude-standard '*/src/*.test.ts' '*/src/**/*.test.ts' | sort -u)
 
 .PHONY: test-integration
-test-integration: deps tools ## Run the integration tests against a stack of their own (ports 25400+)
+test-integration: deps tools images dashboard ## Run the integration tests against a stack of their own (ports 25400+)
+	@bash scripts/stack/deps.sh chromium # the dashboard's browser test drives Debian's Chromium
 	@echo "==> test: integration (own stack on ports 25401+, data in .data/test)"
 	@$(TEST_ENV) bash scripts/stack/up.sh
 	@status=0; $(TEST_ENV) bash scripts/test/integration.sh || status=$$?; $(TEST_ENV) bash scripts/stack/down.sh >/dev/null; exit $$status
