@@ -3,7 +3,7 @@
 // order status moves only along its lifecycle and "shipped" enqueues its email once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { jobId } from '@avelon/core';
+import { jobId, MAX_PRICE_CENTS } from '@avelon/core';
 import {
   closeDb,
   createBrand,
@@ -78,6 +78,17 @@ describe('products', () => {
     const extra = await call('POST', '/admin/products', admin, { ...body(), reviewCount: 1000 });
     assert.equal(extra.statusCode, 400);
     assert.equal(extra.json().error.code, 'API_ERR_VALIDATION');
+  });
+
+  test('a price above MAX_PRICE_CENTS is a 400 on create and update, never stored', async () => {
+    const tooDear = await call('POST', '/admin/products', admin, { ...body(), priceCents: MAX_PRICE_CENTS + 1 });
+    assert.equal(tooDear.statusCode, 400, tooDear.body);
+    assert.equal(tooDear.json().error.code, 'API_ERR_VALIDATION');
+    const p = await createProduct({ brandId });
+    const update = await call('PATCH', `/admin/products/${p.id}`, admin, { priceCents: MAX_PRICE_CENTS + 1 });
+    assert.equal(update.statusCode, 400, update.body);
+    const ok = await call('PATCH', `/admin/products/${p.id}`, admin, { priceCents: MAX_PRICE_CENTS });
+    assert.equal(ok.statusCode, 200, ok.body);
   });
 
   test('update is seen by the next read of the cached product and lists', async () => {

@@ -3,7 +3,7 @@
 // Idempotency-Key, enqueues the confirmation once, and invalidates the cached product.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { jobId } from '@avelon/core';
+import { jobId, MAX_PRICE_CENTS } from '@avelon/core';
 import {
   closeDb,
   createBrand,
@@ -11,6 +11,7 @@ import {
   createUser,
   db,
   findJob,
+  replicaCaughtUp,
   startApp,
   type TestApp,
   tokenFor,
@@ -149,6 +150,60 @@ describe('checkout', () => {
     const { rows } = await db().query('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [u.id]);
     assert.equal(rows[0]?.n, 1);
     assert.equal(await stockOf(p.id), 4);
+  });
+
+  test('8 concurrent checkouts of one cart, without a key: one order, the cart consumed once, stock taken once', async () => {
+    const u = await customer();
+    const p = await createProduct({ brandId, stock: 20 });
+    await call('POST', '/cart/items', u.token, { productId: p.id, quantity: 1 });
+    const results = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/orders', u.token)));
+    const created = results.filter((r) => r.statusCode === 201);
+    const refused = results.filter((r) => r.statusCode === 409);
+    assert.equal(created.length, 1, results.map((r) => r.statusCode).join(','));
+    assert.equal(refused.length, 7);
+    assert.ok(refused.every((r) => r.json().error.code === 'API_ERR_CART_EMPTY'));
+    const { rows } = await db().query('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [u.id]);
+    assert.equal(rows[0]?.n, 1);
+    assert.equal(await stockOf(p.id), 19);
+  });
+
+  test('8 concurrent checkouts of one cart with one Idempotency-Key: one order, seven replays of it', async () => {
+    const u = await customer();
+    const p = await createProduct({ brandId, stock: 20 });
+    await call('POST', '/cart/items', u.token, { productId: p.id, quantity: 1 });
+    const key = { 'idempotency-key': `key-${u.id}-burst` };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => call('POST', '/orders', u.token, undefined, key)),
+    );
+    assert.deepEqual(
+      results.map((r) => r.statusCode).sort(),
+      [200, 200, 200, 200, 200, 200, 200, 201],
+      results.map((r) => r.body).join('\n'),
+    );
+    assert.equal(new Set(results.map((r) => r.json().id)).size, 1);
+    assert.equal(await stockOf(p.id), 19);
+  });
+
+  test('the largest price and quantity: cart and checkout compute in 64 bits, the order keeps the exact total', async () => {
+    const u = await customer();
+    // MAX_PRICE_CENTS ($1,000,000.00) × 99: far past a 32-bit integer, within the platform's limits.
+    const p = await createProduct({ brandId, priceCents: MAX_PRICE_CENTS, stock: 200 });
+    await db().query('UPDATE products SET discount_percent = 10 WHERE id = $1', [p.id]);
+    await replicaCaughtUp();
+    const cart = await call('POST', '/cart/items', u.token, { productId: p.id, quantity: 99 });
+    assert.equal(cart.statusCode, 200, cart.body);
+    assert.equal(cart.json().totalCents, 90_000_000 * 99);
+    const order = await call('POST', '/orders', u.token);
+    assert.equal(order.statusCode, 201, order.body);
+    assert.equal(order.json().totalCents, 90_000_000 * 99);
+    const stored = await db().query('SELECT total_cents::text AS t FROM orders WHERE id = $1', [order.json().id]);
+    assert.equal(stored.rows[0]?.t, String(90_000_000 * 99));
+    const fetched = await call('GET', `/orders/${order.json().id}`, u.token);
+    assert.equal(fetched.json().items[0].lineTotalCents, 90_000_000 * 99);
+  });
+
+  test('the database refuses a price above MAX_PRICE_CENTS', async () => {
+    await assert.rejects(createProduct({ brandId, priceCents: MAX_PRICE_CENTS + 1 }), /check constraint/);
   });
 
   test('one short line fails the whole checkout with 409 and takes nothing', async () => {

@@ -25,11 +25,20 @@ export async function kubectl(k: TestKube, args: string[], input?: string): Prom
   return (await child).stdout;
 }
 
-/** A manifest file of test/cluster with {{image:NAME}} replaced by the node's image references. */
-export function manifest(file: string, vars: Record<string, string> = {}): string {
-  return readFileSync(`${repoRoot}test/cluster/${file}`, 'utf8')
-    .replaceAll(/\{\{image:([a-z-]+)\}\}/g, (_, name: string) => imageRef(name))
-    .replaceAll(/\{\{([a-zA-Z]+)\}\}/g, (whole, key: string) => vars[key] ?? whole);
+/**
+ * A manifest file of test/cluster with each "{{image:NAME}}" replaced by the node's image reference
+ * and each "{{key}}" by `vars[key]`. The quotes go too, so a number stays a number; the files quote
+ * their placeholders to stay valid YAML.
+ */
+export function manifest(file: string, vars: Record<string, string | number> = {}): string {
+  return readFileSync(`${repoRoot}test/cluster/${file}`, 'utf8').replaceAll(
+    /"\{\{([a-zA-Z:-]+)\}\}"/g,
+    (whole, key: string) => {
+      if (key.startsWith('image:')) return imageRef(key.slice('image:'.length));
+      if (!(key in vars)) throw new Error(`${file}: no value for {{${key}}}`);
+      return String(vars[key]);
+    },
+  );
 }
 
 const hashAnnotation = 'avelon.io/manifest-sha256';
