@@ -11,6 +11,7 @@ import { registerRateLimits } from './plugins/rate-limit.ts';
 import type { RouteContext } from './routes/context.ts';
 import { healthRoutes } from './routes/health/routes.ts';
 import { apiRoutes } from './routes/index.ts';
+import { storableValidatorFactory } from './validation/storable.ts';
 
 /**
  * Builds the API from plugins, without listening (tests use inject). Order matters: telemetry first,
@@ -25,6 +26,8 @@ export async function buildApp(config: ApiConfig, deps: AppDeps, logger: Fastify
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Unknown fields are rejected, not silently dropped (no mass assignment, and the client learns).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // Every part of every request must also be storable: no NUL in strings, no Infinity (validation/storable.ts).
+    schemaController: { compilersFactory: { buildValidator: storableValidatorFactory() } },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -1,5 +1,11 @@
-/** True for errors that mean a dependency (database, Redis) is down or too slow, not a bug: 503. */
+import { isPoolBusy } from '@avelon/core';
+
+/**
+ * True for errors that mean a dependency (database, Redis) is down, too slow or saturated (a full
+ * database pool refuses early: isPoolBusy), not a bug: 503 with Retry-After.
+ */
 export function isUnavailable(error: unknown): boolean {
+  if (isPoolBusy(error)) return true;
   let e: unknown = error;
   for (let i = 0; i < 4 && e instanceof Error; i++) {
     const code = String((e as { code?: unknown }).code ?? '');

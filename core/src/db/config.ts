@@ -17,11 +17,14 @@ export const databaseConfigShape = {
   ),
   DATABASE_POOL_SIZE: envInt(20, 1, 1000).describe('Connections to PgBouncer per process.'),
   DATABASE_REPLICA_POOL_SIZE: envInt(20, 1, 1000).describe('Connections per replica per process.'),
+  DATABASE_POOL_MAX_WAITING: envInt(100, 0, 100_000).describe(
+    'Requests that may wait for a connection of a full pool; beyond, they are refused at once (503, Retry-After).',
+  ),
   DATABASE_QUERY_TIMEOUT_MS: envInt(5000, 100).describe(
     'A query that takes longer fails instead of holding a connection.',
   ),
   DATABASE_CONNECT_TIMEOUT_MS: envInt(2000, 100).describe(
-    'How long to wait for a connection before failing over or erroring.',
+    'How long to wait for a connection (a new one, or a free one of a full pool) before erroring.',
   ),
   DATABASE_REPLICA_MAX_LAG_MS: envInt(2000, 100).describe(
     'A replica further behind than this leaves rotation until it catches up.',

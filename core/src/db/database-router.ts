@@ -33,12 +33,14 @@ export interface DatabaseRouterOptions {
  * Sends writes and transactions to the primary (through PgBouncer) and reads to replicas that are up,
  * within the lag bound and, for a user who just wrote, past that user's last write. With no such
  * replica, reads go to the primary; a replica that fails a read is taken out of rotation and the read
- * is retried on the primary.
+ * is retried on the primary. A saturated pool is not a failure: callers queue up to
+ * DATABASE_POOL_MAX_WAITING and beyond that get PoolBusyError at once.
  */
 export class DatabaseRouter {
   readonly primary: Db;
   readonly #primaryPool: pg.Pool;
   readonly #replicas: Array<{ name: string; pool: pg.Pool; db: Db }>;
+  readonly #checkPools: pg.Pool[];
   readonly #monitor: ReplicaMonitor;
   readonly #positions: WritePositionStore;
   readonly #routes;
@@ -49,6 +51,7 @@ export class DatabaseRouter {
     const queries = metric(registry, metricCatalog.dbQueries);
     this.#routes = metric(registry, metricCatalog.dbReadRoutes);
     const common = {
+      maxWaiting: config.DATABASE_POOL_MAX_WAITING,
       connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
       applicationName,
@@ -75,9 +78,13 @@ export class DatabaseRouter {
     const lagSeconds = metric(registry, metricCatalog.dbReplicaLagSeconds);
     const lagBytes = metric(registry, metricCatalog.dbReplicaLagBytes);
     const inRotation = metric(registry, metricCatalog.dbReplicaInRotation);
+    // Health checks get a connection of their own per server: queued behind a burst of reads on the
+    // shared pools, they would time out and call a busy but healthy replica down.
+    const checkPool = (url: string) => createPool({ ...common, url, max: 1, maxWaiting: undefined });
+    this.#checkPools = [checkPool(config.DATABASE_URL), ...config.DATABASE_REPLICA_URLS.map(checkPool)];
     this.#monitor = new ReplicaMonitor({
-      primary: this.#primaryPool,
-      replicas: this.#replicas,
+      primary: this.#checkPools[0] as pg.Pool,
+      replicas: this.#replicas.map((r, i) => ({ name: r.name, pool: this.#checkPools[i + 1] as pg.Pool })),
       maxLagMs: config.DATABASE_REPLICA_MAX_LAG_MS,
       intervalMs: config.DATABASE_REPLICA_CHECK_INTERVAL_MS,
       onChange: (states) => {
@@ -101,7 +108,11 @@ export class DatabaseRouter {
 
   async close(): Promise<void> {
     await this.#monitor.stop();
-    await Promise.all([this.#primaryPool.end(), ...this.#replicas.map((r) => r.pool.end())]);
+    await Promise.all([
+      this.#primaryPool.end(),
+      ...this.#replicas.map((r) => r.pool.end()),
+      ...this.#checkPools.map((p) => p.end()),
+    ]);
   }
 
   get replicaStates(): readonly ReplicaState[] {
@@ -127,6 +138,7 @@ export class DatabaseRouter {
       this.#routes.labels('replica', 'ok').inc();
       return result;
     } catch (error) {
+      // A full pool (isPoolBusy) is not a connection error: it propagates as back-pressure (503).
       if (!isConnectionError(error)) throw error;
       // The replica went away between health checks: leave rotation now, answer from the primary.
       this.#monitor.markDown(replica.name);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isConnectionError } from './pools.ts';
+import { isConnectionError, isPoolBusy, PoolBusyError } from './pools.ts';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -9,7 +9,9 @@ test('connection failures are recognised, also when wrapped', () => {
     ['refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), true],
     ['server shut down', withCode('terminating connection due to administrator command', '57P01'), true],
     ['dropped socket', new Error('Connection terminated unexpectedly'), true],
-    ['pool wait', new Error('timeout exceeded when trying to connect'), true],
+    ['connect timeout', new Error('Connection terminated due to connection timeout'), true],
+    // a wait for a free connection of a full pool is back-pressure, not a server failure
+    ['pool wait', new Error('timeout exceeded when trying to connect'), false],
     // Drizzle wraps the driver error: "Failed query: ..." with the real one as cause
     ['wrapped', new Error('Failed query: select 1', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') }), true],
     // a bad query is the caller's problem, not a reason to fail over
@@ -18,4 +20,14 @@ test('connection failures are recognised, also when wrapped', () => {
     ['not an error', 'ECONNREFUSED', false],
   ];
   for (const [name, error, expected] of cases) assert.equal(isConnectionError(error), expected, name);
+});
+
+test('a full pool is back-pressure: refused at once or a timed-out wait, also when wrapped', () => {
+  assert.equal(isPoolBusy(new PoolBusyError(100)), true);
+  assert.equal(
+    isPoolBusy(new Error('Failed query', { cause: new Error('timeout exceeded when trying to connect') })),
+    true,
+  );
+  assert.equal(isPoolBusy(withCode('connect ECONNREFUSED', 'ECONNREFUSED')), false);
+  assert.equal(isConnectionError(new PoolBusyError(1)), false);
 });

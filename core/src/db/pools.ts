@@ -8,6 +8,8 @@ export interface PoolOptions {
   connectTimeoutMs: number;
   queryTimeoutMs: number;
   applicationName: string;
+  /** Callers that may queue for a connection while all are busy; more are refused with PoolBusyError. */
+  maxWaiting?: number;
   /** Called once per query sent on any connection of the pool. */
   onQuery?: () => void;
 }
@@ -28,6 +30,7 @@ export function createPool(options: PoolOptions): pg.Pool {
   });
   // Without a listener an error on an idle connection (server restart) would crash the process.
   pool.on('error', () => {});
+  if (options.maxWaiting !== undefined) boundQueue(pool, options.max, options.maxWaiting);
   const onQuery = options.onQuery;
   if (onQuery) {
     pool.on('connect', (client) => {
@@ -42,6 +45,45 @@ export function createPool(options: PoolOptions): pg.Pool {
 }
 
 /**
+ * Bounds the queue of callers waiting for a connection: with every connection busy and maxWaiting
+ * already queued, connect() (which pool.query() and transactions use) fails at once instead of
+ * joining a queue that would only time out. Early refusal is honest back-pressure (503 + Retry-After).
+ */
+function boundQueue(pool: pg.Pool, max: number, maxWaiting: number): void {
+  const connect = pool.connect.bind(pool) as (callback?: unknown) => unknown;
+  (pool as { connect: unknown }).connect = (callback?: (error: Error) => void) => {
+    const saturated = pool.totalCount >= max && pool.idleCount === 0 && pool.waitingCount >= maxWaiting;
+    if (!saturated) return connect(callback);
+    const error = new PoolBusyError(pool.waitingCount);
+    if (!callback) return Promise.reject(error);
+    process.nextTick(callback, error);
+    return undefined;
+  };
+}
+
+/** Thrown without waiting when every connection is busy and the queue for one is full. */
+export class PoolBusyError extends Error {
+  readonly code = 'AVELON_DB_POOL_BUSY';
+  constructor(waiting: number) {
+    super(`database pool busy: ${waiting} requests already wait for a connection`);
+    this.name = 'PoolBusyError';
+  }
+}
+
+// pg-pool's message when a caller waited connectionTimeoutMillis for a connection of a full pool: the
+// server is fine, the pool is saturated. (A connection attempt that times out is "Connection terminated
+// due to connection timeout".)
+const POOL_WAIT_TIMEOUT = /timeout exceeded when trying to connect/i;
+
+/** Back-pressure: the pool was full (refused at once, or a wait for a free connection timed out). */
+export function isPoolBusy(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof PoolBusyError || POOL_WAIT_TIMEOUT.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
  * Errors that mean "this server cannot be reached now", as opposed to a bad query. Looks through
  * `cause`, since Drizzle wraps driver errors in its own.
  */
@@ -52,7 +94,9 @@ export function isConnectionError(error: unknown): boolean {
       ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) ||
       // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection exceptions
       /^(57P0[123]|08)/.test(code) ||
-      /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(e.message)
+      // Not pg-pool's "timeout exceeded when trying to connect": that is a wait for a free connection of
+      // a full pool (isPoolBusy), and taking a healthy replica out for it would only move the load.
+      /Connection terminated|Query read timeout/i.test(e.message)
     ) {
       return true;
     }

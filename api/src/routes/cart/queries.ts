@@ -4,11 +4,14 @@ import type { Cart } from './schemas.ts';
 
 type Row = Record<string, unknown>;
 
-/** The user's cart with current prices (one query; an absent cart is an empty one). */
+/**
+ * The user's cart with current prices (one query; an absent cart is an empty one). The discounted price is
+ * computed in 64 bits: price × (100 − discount) passes 2^31 from about $214,748 (see MAX_PRICE_CENTS).
+ */
 export async function getCart(db: Db, userId: number): Promise<Cart> {
   const result = await db.execute<Row>(sql`
     SELECT ci.product_id, ci.quantity, p.slug, p.title, p.images[1] AS image, p.currency, p.is_available, p.stock,
-           round(p.price_cents * (100 - p.discount_percent) / 100.0)::int AS unit_price
+           round(p.price_cents::bigint * (100 - p.discount_percent) / 100.0)::bigint AS unit_price
     FROM carts c JOIN cart_items ci ON ci.cart_id = c.id JOIN products p ON p.id = ci.product_id
     WHERE c.user_id = ${userId}
     ORDER BY ci.added_at, ci.product_id`);

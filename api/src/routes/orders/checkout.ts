@@ -1,4 +1,4 @@
-import { addToOutbox, type Db, type OutboxEntry } from '@avelon/core';
+import { addToOutbox, type Db, MAX_ORDER_TOTAL_CENTS, type OutboxEntry } from '@avelon/core';
 import { sql } from 'drizzle-orm';
 import { PG_UNIQUE_VIOLATION, pgError } from '../../db/pg-errors.ts';
 import { ApiError } from '../../errors.ts';
@@ -35,7 +35,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * Checks out the user's cart in one transaction on the primary: the stock of every line is taken with
  * a conditional UPDATE (stock >= quantity), so concurrent checkouts can never oversell (the row lock
  * serializes them, and each re-checks the condition on the latest row). If any line cannot be taken the
- * transaction rolls back and nothing is taken. Then the order and its items are written and the cart
+ * transaction rolls back and nothing is taken. The user's cart row is locked first, so a double-submitted
+ * checkout finds the cart already consumed (409) or, with the same key, the first order. Then the order and its items are written and the cart
  * emptied, in one more statement, and the confirmation mail is put in the outbox in a third, so the
  * order and its mail commit together. An Idempotency-Key makes a retried checkout return the first order.
  */
@@ -57,6 +58,10 @@ export async function checkout(primary: Db, userId: number, key: string | undefi
 }
 
 async function checkoutOnce(tx: Db, userId: number, key: string | undefined): Promise<CheckoutResult> {
+  // Concurrent checkouts of one cart queue here. This lock is its own statement because under READ
+  // COMMITTED each statement reads a fresh snapshot: the one below then sees what the winner committed
+  // (its order, the emptied cart), so a cart is consumed exactly once, with or without an Idempotency-Key.
+  await tx.execute(sql`SELECT 1 FROM carts WHERE user_id = ${userId} FOR UPDATE`);
   const take = await tx.execute<Row>(sql`
     WITH existing AS (
       SELECT id FROM orders WHERE user_id = ${userId} AND idempotency_key = ${key ?? null}
@@ -67,7 +72,7 @@ async function checkoutOnce(tx: Db, userId: number, key: string | undefined): Pr
       UPDATE products p SET stock = p.stock - i.quantity, updated_at = now()
       FROM items i
       WHERE p.id = i.product_id AND p.is_available AND p.stock >= i.quantity
-      RETURNING p.id, p.title, p.currency, i.quantity, round(p.price_cents * (100 - p.discount_percent) / 100.0)::int AS unit_price
+      RETURNING p.id, p.title, p.currency, i.quantity, round(p.price_cents::bigint * (100 - p.discount_percent) / 100.0)::bigint AS unit_price
     )
     SELECT (SELECT id FROM existing) AS existing_id,
            (SELECT coalesce(json_agg(product_id), '[]') FROM items) AS wanted,
@@ -85,7 +90,13 @@ async function checkoutOnce(tx: Db, userId: number, key: string | undefined): Pr
     // Throwing rolls the transaction back: the stock taken for the other lines is returned.
     throw new ApiError('API_ERR_OUT_OF_STOCK', undefined, { details: { productIds: short } });
   }
-  const subtotal = taken.reduce((sum, t) => sum + t.unit_price * t.quantity, 0);
+  // Exact in a JavaScript number: each line is at most 99 × MAX_PRICE_CENTS, the total is bounded below.
+  const subtotal = taken.reduce((sum, t) => sum + Number(t.unit_price) * t.quantity, 0);
+  if (subtotal > MAX_ORDER_TOTAL_CENTS) {
+    throw new ApiError('API_ERR_UNPROCESSABLE', 'The order total is above the largest the platform accepts.', {
+      details: { maxTotalCents: MAX_ORDER_TOTAL_CENTS },
+    });
+  }
   const created = await tx.execute<Row>(sql`
     WITH o AS (
       INSERT INTO orders (user_id, subtotal_cents, discount_cents, total_cents, currency, idempotency_key)
@@ -94,7 +105,7 @@ async function checkoutOnce(tx: Db, userId: number, key: string | undefined): Pr
     ), oi AS (
       INSERT INTO order_items (order_id, product_id, title, quantity, unit_price_cents)
       SELECT o.id, x.id, x.title, x.quantity, x.unit_price
-      FROM o, json_to_recordset(${JSON.stringify(taken)}::json) AS x(id bigint, title text, quantity int, unit_price int)
+      FROM o, json_to_recordset(${JSON.stringify(taken)}::json) AS x(id bigint, title text, quantity int, unit_price bigint)
     ), cleared AS (
       DELETE FROM cart_items ci USING carts c WHERE c.id = ci.cart_id AND c.user_id = ${userId}
     )

@@ -1,3 +1,4 @@
+import { MAX_PRICE_CENTS } from '@avelon/core';
 import { type Static, Type } from '@fastify/type-provider-typebox';
 import { Id, Nullable, PageQuery, Slug, Timestamp } from '../../schemas/common.ts';
 
@@ -108,7 +109,7 @@ export const ProductCreate = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
     brandId: Id,
-    priceCents: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+    priceCents: Type.Integer({ minimum: 0, maximum: MAX_PRICE_CENTS, description: 'Cents; at most MAX_PRICE_CENTS.' }),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
     discountPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     stock: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),

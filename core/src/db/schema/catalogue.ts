@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { MAX_PRICE_CENTS } from '../money.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -78,7 +79,8 @@ export const products = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check('products_price_nonnegative', sql`${t.priceCents} >= 0`),
+    // The platform's largest price (money.ts): price × (100 − discount) is then computed in 64 bits.
+    check('products_price_range', sql`${t.priceCents} BETWEEN 0 AND ${sql.raw(String(MAX_PRICE_CENTS))}`),
     check('products_discount_range', sql`${t.discountPercent} BETWEEN 0 AND 100`),
     // Checkout decrements stock in a transaction; the check makes overselling impossible even on a bug.
     check('products_stock_nonnegative', sql`${t.stock} >= 0`),

@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { MAX_ORDER_TOTAL_CENTS } from '../money.ts';
 import { products } from './catalogue.ts';
 import { addresses, users } from './users.ts';
 
@@ -53,9 +54,10 @@ export const orders = pgTable(
     discountCodeId: bigint('discount_code_id', { mode: 'number' }).references(() => discountCodes.id),
     status: orderStatus('status').notNull().default('pending'),
     /** Sums in minor units, fixed at checkout so later price changes do not rewrite history. */
-    subtotalCents: integer('subtotal_cents').notNull(),
-    discountCents: integer('discount_cents').notNull().default(0),
-    totalCents: integer('total_cents').notNull(),
+    /** 64 bits: 99 units of the largest price already pass 2^31 (money.ts). */
+    subtotalCents: bigint('subtotal_cents', { mode: 'number' }).notNull(),
+    discountCents: bigint('discount_cents', { mode: 'number' }).notNull().default(0),
+    totalCents: bigint('total_cents', { mode: 'number' }).notNull(),
     currency: text('currency').notNull().default('USD'),
     /** The client's Idempotency-Key: a retried checkout finds the order the first attempt made. */
     idempotencyKey: text('idempotency_key'),
@@ -65,7 +67,7 @@ export const orders = pgTable(
   (t) => [
     check(
       'orders_totals_consistent',
-      sql`${t.totalCents} = ${t.subtotalCents} - ${t.discountCents} AND ${t.totalCents} >= 0`,
+      sql`${t.totalCents} = ${t.subtotalCents} - ${t.discountCents} AND ${t.totalCents} BETWEEN 0 AND ${sql.raw(String(MAX_ORDER_TOTAL_CENTS))}`,
     ),
     // Customer support looks orders up by number: WHERE number = $1
     uniqueIndex('orders_number_uq').on(t.number),
