@@ -33,7 +33,7 @@ export async function kubectl(k: TestKube, args: string[], input?: string): Prom
 export function manifest(file: string, vars: Record<string, string | number> = {}): string {
   return readFileSync(`${repoRoot}test/cluster/${file}`, 'utf8').replaceAll(
     /"\{\{([a-zA-Z:-]+)\}\}"/g,
-    (whole, key: string) => {
+    (_, key: string) => {
       if (key.startsWith('image:')) return imageRef(key.slice('image:'.length));
       if (!(key in vars)) throw new Error(`${file}: no value for {{${key}}}`);
       return String(vars[key]);
