@@ -34,7 +34,13 @@ for (const [app, port, path] of apps) {
     assert.match(image, new RegExp(`^localhost/avelon/${app}:[0-9a-f]{12}$`), 'the image built here, by content hash');
     const started = pod.status?.containerStatuses?.[0];
     assert.equal(started?.ready, true);
-    assert.equal(started?.restartCount, 0, `${app} did not restart`);
+    // A restart is a crash or a failed liveness probe: either is a defect of the image or its wiring.
+    const last = started?.lastState?.terminated;
+    assert.equal(
+      started?.restartCount,
+      0,
+      `${app} restarted: ${last?.reason} (exit ${last?.exitCode}) ${last?.message ?? ''}`,
+    );
   });
 }
 
