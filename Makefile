@@ -105,5 +105,5 @@ docs: node_modules/.installed ## Regenerate docs/configuration.md and docs/metri
 	@node scripts/docs/generate.ts
 
 .PHONY: bench
-bench: deps ## Run the benchmarks (results go to docs/benchmarks.md)
+bench: deps ## Run the benchmarks on a private stack (ports 55401+; results go to docs/benchmarks.md)
 	@bash scripts/bench/run.sh

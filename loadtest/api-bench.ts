@@ -1,229 +1,306 @@
-// The API benchmark (`make bench` → scripts/bench/api.sh). In one run, against the same stack and with
-// the same load generator (autocannon, in this process): cached GET /products/:id and GET /products of
-// the API versus a bare Fastify route with bodies of the same size (the ceiling), versus the same API
-// with its cache off, and with the Redis rate limiter on. Reports req/s, latencies, the ratios and the
-// database queries per request, and writes them into the "## API" section of docs/benchmarks.md.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// The API benchmark (`make bench` → scripts/bench/api.sh), all with vegeta and in one run on one stack:
+//   1. the ceiling: bare Fastify (loadtest/bare-fastify.ts) with bodies of the API's size;
+//   2. the API as installed by default (rate limiter on, its limits set out of reach): product detail, product
+//      lists and the browse mix, after a stated warm-up of the browse mix;
+//   3. the seed's "before": the same API with the cache off and every read on the primary.
+// Throughput is closed loop (BENCH_WORKERS connections, as fast as they go); latency of the browse mix is open
+// model at half of the default API's browse throughput measured in the same round, with the cache hit rate and
+// DB queries per request from its /metrics. Then the admin-writes scenario with the staleness check.
+// Rounds interleave the targets; the "## API" section of docs/benchmarks.md and docs/benchmarks-api.json are
+// written from this run only.
+import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-interface Result {
-  requests: { average: number };
-  latency: { p50: number; p97_5: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (opts: Record<string, unknown>) => Promise<Result>;
-// autocannon ships no types: loaded with require and typed by the two shapes above.
-const require = createRequire(import.meta.url);
-const autocannon = require('autocannon') as Autocannon;
+import { adminToken } from './src/admin-token.ts';
+import { between, counters } from './src/api-metrics.ts';
+import { type BrowseKind, browseGenerator, describeBrowseMix, vegetaTargets } from './src/browse-targets.ts';
+import { type Catalogue, catalogueFor } from './src/catalogue.ts';
+import { writeSection } from './src/doc-section.ts';
+import { type Started, startServer } from './src/processes.ts';
+import { adminWrites, type StalenessResult } from './src/staleness.ts';
+import { fmt, median, ratios, span } from './src/stats.ts';
+import { type AttackResult, attack } from './src/vegeta.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// Short measurements, many rounds, targets back to back within a round: on a shared machine the load of
-// other processes drifts, and a ratio of two neighbouring measurements suffers least from it.
-const seconds = Number(process.env.BENCH_DURATION ?? 4);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const seconds = env('BENCH_DURATION', 5);
+const rounds = env('BENCH_ROUNDS', 3);
+const workers = env('BENCH_WORKERS', 50);
+const warmupSeconds = env('BENCH_WARMUP', 60);
+const warmupRate = env('BENCH_WARMUP_RATE', 400);
+const writeSeconds = env('BENCH_WRITE_DURATION', 20);
+const writeRate = env('BENCH_WRITE_RATE', 2);
 const docFile = process.env.BENCH_DOC ?? join(root, 'docs/benchmarks.md');
+const jsonFile = process.env.BENCH_JSON ?? join(root, 'docs/benchmarks-api.json');
+const catalogueFile = join(process.env.AVELON_DATA_DIR ?? tmpdir(), 'bench-catalogue.json');
+/** Enough targets that a closed-loop measurement never cycles through them (a cycle would be all hits). */
+const closedTargets = env('BENCH_MAX_RPS', 40_000) * seconds;
 
-// Children die with the orchestrator, also when it fails half-way.
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-});
-
-async function start(
-  name: string,
-  script: string,
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [script], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${out}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
-  });
-  return { url, child };
-}
-
-async function dbQueries(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('avelon_db_queries_total{'))
-    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-}
-
-async function load(url: string, paths: string[], duration: number): Promise<Result> {
-  return autocannon({ url, connections, duration, requests: paths.map((path) => ({ method: 'GET', path })) });
-}
-
-// info: the start-up lines say where it listens; nothing is logged per request.
-const api = { LOG_LEVEL: 'info', RATE_LIMIT_ENABLED: 'false', DOCS_ENABLED: 'false' };
-const [cached, uncached, limited] = await Promise.all([
-  start('api (cached)', 'api/src/server.ts', { ...api, INSTANCE_ID: 'bench-cached' }),
-  start('api (cache off)', 'api/src/server.ts', { ...api, CACHE_ENABLED: 'false', INSTANCE_ID: 'bench-nocache' }),
-  start('api (cached + rate limiter)', 'api/src/server.ts', {
-    ...api,
-    RATE_LIMIT_ENABLED: 'true',
-    RATE_LIMIT_GENERAL_MAX: '1000000000',
-    INSTANCE_ID: 'bench-limited',
-  }),
+const outOfReach = {
+  RATE_LIMIT_ENABLED: 'true',
+  RATE_LIMIT_GENERAL_MAX: '1000000000',
+  RATE_LIMIT_WRITES_MAX: '1000000000',
+  RATE_LIMIT_AUTH_MAX: '1000000000',
+};
+// info: the start-up line says where it listens; nothing is logged per request.
+const api = { LOG_LEVEL: 'info', DOCS_ENABLED: 'false', ...outOfReach };
+const [cached, before] = await Promise.all([
+  startServer('api (default)', 'api/src/server.ts', { ...api, INSTANCE_ID: 'bench-default' }, root),
+  startServer(
+    'api (before: cache off, primary only)',
+    'api/src/server.ts',
+    { ...api, CACHE_ENABLED: 'false', DATABASE_REPLICA_URLS: '', INSTANCE_ID: 'bench-before' },
+    root,
+  ),
 ]);
+const started: Started[] = [cached, before];
 
-// 200 products and 10 list pages, each request of a connection the next of the sequence: a spread of
-// keys (not one hot id), all of them cached after the warm-up.
-const firstPage = (await (await fetch(`${cached.url}/api/v1/products?limit=100&sort=newest`)).json()) as {
-  data: Array<{ id: number }>;
-  meta: { nextCursor: string };
-};
-const second = (await (
-  await fetch(`${cached.url}/api/v1/products?limit=100&sort=newest&cursor=${firstPage.meta.nextCursor}`)
-).json()) as {
-  data: Array<{ id: number }>;
-};
-const ids = [...firstPage.data, ...second.data].map((p) => p.id);
-const detailPaths = ids.map((id) => `/api/v1/products/${id}`);
-const listPaths = ['featured', 'price_asc', 'price_desc', 'newest'].flatMap((sort) =>
-  [1, 2].map((page) => `/api/v1/products?sort=${sort}&page=${page}&limit=20`),
-);
-listPaths.push('/api/v1/products?limit=20&isAvailable=true', '/api/v1/products?limit=20&minPrice=1000&maxPrice=50000');
-
+console.log(`==> catalogue from ${cached.url} (kept in ${catalogueFile})`);
+const catalogue: Catalogue = await catalogueFor(cached.url, catalogueFile);
+const sampleGen = browseGenerator(catalogue, { seed: 99 });
 const samplesFile = join(tmpdir(), `avelon-bench-samples-${process.pid}.json`);
-writeFileSync(
-  samplesFile,
-  JSON.stringify({
-    detail: await (await fetch(`${cached.url}${detailPaths[0]}`)).json(),
-    list: await (await fetch(`${cached.url}${listPaths[0]}`)).json(),
-  }),
-);
-const bare = await start('bare fastify', 'loadtest/bare-fastify.ts', { SAMPLES_FILE: samplesFile });
+const sample = async (kind: BrowseKind) => (await fetch(`${cached.url}${sampleGen.nextOf(kind).path}`)).json();
+writeFileSync(samplesFile, JSON.stringify({ detail: await sample('detail'), list: await sample('list') }));
+const bare = await startServer('bare fastify', 'loadtest/bare-fastify.ts', { SAMPLES_FILE: samplesFile }, root);
+started.push(bare);
 
-const targets = [
-  { key: 'bare', url: bare.url },
-  { key: 'cached', url: cached.url },
-  { key: 'limited', url: limited.url },
-  { key: 'uncached', url: uncached.url },
-] as const;
-const routes = [
-  { key: 'detail', label: 'GET /products/:id', paths: detailPaths },
-  { key: 'list', label: 'GET /products', paths: listPaths },
-] as const;
+const paths = (seed: number, count: number, kind?: BrowseKind) => {
+  const gen = browseGenerator(catalogue, { seed });
+  return Array.from({ length: count }, () => (kind ? gen.nextOf(kind) : gen.next()).path);
+};
 
-type Row = { rps: number[]; p50: number[]; p99: number[]; errors: number; queriesPerRequest: number[] };
-const rows = new Map<string, Row>();
-for (const t of targets)
-  for (const r of routes)
-    rows.set(`${t.key}/${r.key}`, { rps: [], p50: [], p99: [], errors: 0, queriesPerRequest: [] });
+console.log(`==> warm-up: browse mix at ${warmupRate}/s for ${warmupSeconds} s on the default API; JIT of the others`);
+await attack({
+  targets: vegetaTargets(cached.url, paths(1000, warmupRate * warmupSeconds)),
+  rate: warmupRate,
+  durationSeconds: warmupSeconds,
+  workers: 500,
+});
+for (const t of [before, bare])
+  await attack({
+    targets: vegetaTargets(t.url, paths(1001, 2000, t === bare ? 'detail' : undefined)),
+    rate: 0,
+    durationSeconds: 3,
+    workers,
+  });
 
-// Warm every cache (and the JIT) before measuring.
-for (const t of targets) for (const r of routes) await load(t.url, r.paths, 2);
+interface Sample {
+  result: AttackResult;
+  hitRate: number | null;
+  dbQueriesPerRequest: number | null;
+}
+const results = new Map<string, Sample[]>();
+const measure = async (key: string, target: Started, targetPaths: string[], rate: number) => {
+  const hasMetrics = target !== bare;
+  const c0 = hasMetrics ? await counters(target.url) : undefined;
+  const result = await attack({
+    targets: vegetaTargets(target.url, targetPaths),
+    rate,
+    durationSeconds: seconds,
+    workers: rate === 0 ? workers : 1000,
+  });
+  const c1 = hasMetrics ? await counters(target.url) : undefined;
+  const m = c0 && c1 ? between(c0, c1, result.requests) : { hitRate: null, dbQueriesPerRequest: null };
+  const list = results.get(key) ?? [];
+  list.push({ result, ...m });
+  results.set(key, list);
+  console.log(
+    `${key}: ${fmt(result.throughput)} req/s ok, p50 ${fmt(result.p50, 1)} p95 ${fmt(result.p95, 1)} p99 ${fmt(result.p99, 1)} ms, ` +
+      `success ${fmt(result.success, 4)}, hit rate ${fmt(m.hitRate, 3)}, DB q/req ${fmt(m.dbQueriesPerRequest, 3)}, ` +
+      `generator ${fmt(result.generatorCpu, 2)} cores`,
+  );
+  return result;
+};
 
 for (let round = 1; round <= rounds; round++) {
-  for (const r of routes) {
-    for (const t of targets) {
-      const before = t.key === 'bare' ? 0 : await dbQueries(t.url);
-      const result = await load(t.url, r.paths, seconds);
-      const after = t.key === 'bare' ? 0 : await dbQueries(t.url);
-      const row = rows.get(`${t.key}/${r.key}`) as Row;
-      row.rps.push(result.requests.average);
-      row.p50.push(result.latency.p50);
-      row.p99.push(result.latency.p99);
-      row.errors += result.errors + result.non2xx;
-      row.queriesPerRequest.push((after - before) / (result.requests.average * seconds));
-      console.log(
-        `round ${round} ${r.label} ${t.key}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`,
-      );
+  console.log(`==> round ${round}/${rounds}`);
+  const seed = round * 10;
+  for (const kind of ['detail', 'list'] as const) {
+    const p = paths(seed + (kind === 'list' ? 1 : 0), closedTargets, kind);
+    for (const t of [bare, cached, before]) {
+      const name = t === bare ? 'bare' : t === cached ? 'default' : 'before';
+      await measure(`${kind}/${name}`, t, p, 0);
     }
   }
+  const mix = paths(seed + 2, closedTargets);
+  const sat = await measure('browse/default', cached, mix, 0);
+  await measure('browse/before', before, mix, 0);
+  const half = Math.max(1, Math.round(sat.throughput / 2));
+  await measure('browse-half/default', cached, paths(seed + 3, half * seconds), half);
 }
 
-for (const p of [bare, cached, uncached, limited]) {
-  p.child.kill('SIGTERM');
-  await once(p.child, 'exit');
-}
+console.log(`==> admin writes: ${writeRate}/s for ${writeSeconds} s under the browse mix, staleness bound 1 s`);
+const halfRates = (results.get('browse-half/default') ?? []).map((s) => s.result.rate);
+const writeBrowseRate = Math.round(median(halfRates));
+const token = await adminToken(cached.url, {
+  email: 'admin@avelon.local',
+  queueRedisUrl: String(process.env.REDIS_QUEUE_URL),
+  queuePrefix: process.env.QUEUE_PREFIX ?? 'avelon',
+});
+const hotGen = browseGenerator(catalogue, { seed: 7 });
+const hot = [...new Set(Array.from({ length: 2000 }, () => Number(hotGen.nextOf('detail').path.split('/').at(-1))))];
+const w0 = await counters(cached.url);
+const [load, writes]: [AttackResult, StalenessResult] = await Promise.all([
+  attack({
+    targets: vegetaTargets(cached.url, paths(77, writeBrowseRate * writeSeconds)),
+    rate: writeBrowseRate,
+    durationSeconds: writeSeconds,
+    workers: 1000,
+  }),
+  adminWrites({
+    writeUrl: cached.url,
+    readUrls: [cached.url],
+    token,
+    productIds: hot.slice(0, 50),
+    writesPerSecond: writeRate,
+    durationSeconds: writeSeconds,
+    boundMs: 1000,
+  }),
+]);
+const w1 = await counters(cached.url);
+const underWrites = between(w0, w1, load.requests + writes.reads);
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-/** Per round: this target's req/s ÷ the other one's, measured seconds apart. */
-const ratios = (a: number[], b: number[]) => a.map((x, i) => x / (b[i] as number));
-const span = (xs: number[]) => `${fmt(median(xs), 2)} (${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)})`;
-const fmt = (n: number, digits = 0) => n.toFixed(digits);
-const lines: string[] = [];
-const row = (k: string) => rows.get(k) as Row;
-for (const r of routes) {
-  const bareRps = row(`bare/${r.key}`).rps;
-  for (const t of targets) {
-    const x = row(`${t.key}/${r.key}`);
-    const qpr = t.key === 'bare' ? '–' : fmt(mean(x.queriesPerRequest), 3);
-    lines.push(
-      `| ${r.label} | ${t.key} | ${fmt(median(x.rps))} | ${span(ratios(x.rps, bareRps))} | ${fmt(mean(x.p50), 1)} | ${fmt(mean(x.p99), 1)} | ${qpr} | ${x.errors} |`,
-    );
-  }
-  const perRound = ratios(row(`cached/${r.key}`).rps, row(`uncached/${r.key}`).rps);
-  lines.push(
-    `| ${r.label} | **cached ÷ cache off** | | **${fmt(median(perRound), 1)}×** (${fmt(Math.min(...perRound), 1)}–${fmt(Math.max(...perRound), 1)}) | | | | |`,
+for (const s of started) await s.stop();
+
+// --- report ------------------------------------------------------------------------------------------------
+const get = (key: string) => results.get(key) ?? [];
+const pick = (key: string, f: (s: Sample) => number | null) =>
+  get(key)
+    .map(f)
+    .filter((x): x is number => x !== null);
+const rps = (key: string) => pick(key, (s) => s.result.throughput);
+const errorsOf = (key: string) => get(key).reduce((n, s) => n + s.result.requests * (1 - s.result.success), 0);
+const rows: string[] = [];
+const row = (route: string, target: string, key: string, ceiling?: string) => {
+  const ratio = ceiling ? span(ratios(rps(key), rps(ceiling))) : '–';
+  rows.push(
+    `| ${route} | ${target} | ${fmt(median(rps(key)))} | ${ratio} | ${fmt(median(pick(key, (s) => s.result.p50)), 1)} | ` +
+      `${fmt(median(pick(key, (s) => s.result.p95)), 1)} | ${fmt(median(pick(key, (s) => s.result.p99)), 1)} | ` +
+      `${fmt(median(pick(key, (s) => s.hitRate)), 3)} | ${fmt(median(pick(key, (s) => s.dbQueriesPerRequest)), 3)} | ` +
+      `${Math.round(errorsOf(key))} | ${span(pick(key, (s) => s.result.generatorCpu))} |`,
   );
+};
+for (const [kind, label] of [
+  ['detail', 'GET /products/:id (Zipf over all products)'],
+  ['list', 'GET /products (filters × sorts, Zipf depth)'],
+] as const) {
+  row(label, 'bare (ceiling)', `${kind}/bare`, `${kind}/bare`);
+  row(label, 'default', `${kind}/default`, `${kind}/bare`);
+  row(label, 'before', `${kind}/before`, `${kind}/bare`);
 }
+row('browse mix, saturation', 'default', 'browse/default');
+row('browse mix, saturation', 'before', 'browse/before');
+row('browse mix, open model at ½ saturation', 'default', 'browse-half/default');
 
-const command = 'make bench  # or: bash scripts/bench/api.sh';
+const summary = {
+  detailCachedOverCeiling: ratios(rps('detail/default'), rps('detail/bare')),
+  listCachedOverCeiling: ratios(rps('list/default'), rps('list/bare')),
+  detailCachedOverBefore: ratios(rps('detail/default'), rps('detail/before')),
+  listCachedOverBefore: ratios(rps('list/default'), rps('list/before')),
+  browseCachedOverBefore: ratios(rps('browse/default'), rps('browse/before')),
+};
+const halfKey = 'browse-half/default';
+const targetsTable = [
+  ['cached ÷ ceiling, detail', '≥ 0.9', span(summary.detailCachedOverCeiling)],
+  ['cached ÷ ceiling, list', '–', span(summary.listCachedOverCeiling)],
+  ['cached ÷ before, browse mix (saturation)', '≥ 15× (seed: 10×)', `${span(summary.browseCachedOverBefore, 1)}×`],
+  [
+    'cached ÷ before, detail / list',
+    '–',
+    `${span(summary.detailCachedOverBefore, 1)}× / ${span(summary.listCachedOverBefore, 1)}×`,
+  ],
+  [
+    'p95 at ½ saturation, browse mix',
+    '≤ 5 ms (seed: 30 ms)',
+    `${span(
+      pick(halfKey, (s) => s.result.p95),
+      1,
+    )} ms`,
+  ],
+  [
+    'hit rate, browse mix at ½ saturation',
+    '≥ 0.97 (seed: 0.90–0.95)',
+    span(
+      pick(halfKey, (s) => s.hitRate),
+      3,
+    ),
+  ],
+  [
+    'DB queries per request, browse mix',
+    '≤ 0.1 (seed: 1–2)',
+    span(
+      pick(halfKey, (s) => s.dbQueriesPerRequest),
+      3,
+    ),
+  ],
+  [
+    'stale reads > 1 s after a write (worst stale window)',
+    '0',
+    `${writes.staleReads} of ${writes.reads} reads after ${writes.writes} writes (worst ${fmt(writes.worstStaleMs, 0)} ms)`,
+  ],
+  [
+    'hit rate / DB q/req, browse mix with admin writes',
+    '≥ 0.97 / ≤ 0.1',
+    `${fmt(underWrites.hitRate, 3)} / ${fmt(underWrites.dbQueriesPerRequest, 3)}`,
+  ],
+];
+
+const command = 'make bench  # AVELON_BENCHES=api for this section only';
 const section = `## API
 
-Command: \`${command}\` (loadtest/api-bench.ts; autocannon ${connections} connections, ${seconds} s per
-measurement after a 2 s warm-up, ${rounds} rounds; in each round the four targets are measured back to back;
-req/s is the median over rounds, "÷ bare" the median (min–max) of the per-round ratios; the API runs as \`node
-api/src/server.ts\` with its demo-data stack, the bare server is loadtest/bare-fastify.ts answering JSON
-objects of the same size). Keys are spread: 200 product ids and 10 list queries, all cached after the
-warm-up. Targets: **bare** = bare Fastify (the ceiling); **cached** = the API, rate limiter off;
-**limited** = the API with the Redis rate limiter on (limit raised out of reach, so every request pays the
-Redis round trip); **uncached** = the API with \`CACHE_ENABLED=false\` (replica reads every request).
-Load average of the machine at the end: ${loadavg()
+Command: \`${command}\` (scripts/bench/api.sh → loadtest/api-bench.ts). Load generator: vegeta
+(see "Load generator" below); its CPU, in cores, is in the last column. Run on ${new Date().toISOString().slice(0, 10)},
+Node ${process.version}, 2 shared cores; load average at the end ${loadavg()
   .map((l) => l.toFixed(1))
-  .join(', ')}. Run on ${new Date().toISOString().slice(0, 10)},
-Node ${process.version}, 2 shared cores (absolute numbers drift; compare ratios).
+  .join(', ')} (absolute numbers drift with the machine's other work: compare the ratios, each taken within one round).
 
-| route | target | req/s | ÷ bare | p50 ms (mean) | p99 ms (mean) | DB queries/request | errors |
-|---|---|---|---|---|---|---|---|
-${lines.join('\n')}
+- **Targets**, all on the same stack: **bare** = loadtest/bare-fastify.ts answering JSON bodies of the API's size
+  (the ceiling); **default** = \`node api/src/server.ts\` as installed (cache on, rate limiter on with its
+  limits set out of reach, so every request pays the limiter's Redis round trip); **before** = the same with
+  \`CACHE_ENABLED=false\` and \`DATABASE_REPLICA_URLS=\` (every read on the primary, the seed's design).
+- **Warm-up**: the browse mix at ${warmupRate}/s for ${warmupSeconds} s on *default*; 3 s on the others.
+- **Rounds**: ${rounds}; in each, every target is measured for ${seconds} s back to back on the same request sequence.
+  Throughput is closed loop (${workers} connections as fast as they go: saturation); "½ saturation" is open
+  model (constant arrival rate) at half of *default*'s browse throughput of the same round. Figures are medians
+  over rounds, ratios the median (min–max) of per-round ratios. Errors are non-2xx or failed requests.
+- **Keys**: ${catalogue.products.length} products, ${catalogue.categories.length} categories, ${catalogue.brands.length} brands of the demo data. Browse mix: ${describeBrowseMix()}.
+
+| route | target | req/s | ÷ bare | p50 ms | p95 ms | p99 ms | hit rate | DB queries/request | errors | generator CPU (cores) |
+|---|---|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+**Admin writes under load** (loadtest/admin-writes.ts does the same on any stack): ${writes.writes} price/stock
+changes (${writeRate}/s for ${writeSeconds} s, ${writes.failedWrites} failed, p50 ${fmt(writes.writeP50Ms, 0)} ms, max ${fmt(writes.writeMaxMs, 0)} ms) on the 50 most
+viewed products while the browse mix runs at ${writeBrowseRate}/s (p95 ${fmt(load.p95, 1)} ms, success ${fmt(load.success, 4)}); after each write
+the product is read every 20 ms for 2 s: ${writes.reads} reads, ${writes.writesSeenStale} writes whose old value was still seen after the
+acknowledgement, worst stale window ${fmt(writes.worstStaleMs, 0)} ms, **${writes.staleReads} stale reads sent more than 1 s after a write**.
+
+| target (issue 12) | goal | measured |
+|---|---|---|
+${targetsTable.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 `;
 console.log(`\n${section}`);
-
-let doc = '';
-try {
-  doc = readFileSync(docFile, 'utf8');
-} catch {
-  doc = '# Benchmarks\n\nResults of `make bench`, one section per benchmark.\n';
-}
-// Replace only the "## API" section (up to the next "## " heading); other sections are other teams'.
-const at = doc.indexOf('\n## API\n');
-if (at >= 0) {
-  const next = doc.indexOf('\n## ', at + 1);
-  doc = `${doc.slice(0, at + 1)}${section}${next >= 0 ? doc.slice(next) : ''}`;
-} else {
-  doc = `${doc.trimEnd()}\n\n${section}`;
-}
-writeFileSync(docFile, doc);
-console.log(`written to ${docFile}`);
+writeSection(docFile, 'API', section);
+writeFileSync(
+  jsonFile,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      settings: { seconds, rounds, workers, warmupSeconds, warmupRate, writeSeconds, writeRate },
+      catalogue: {
+        products: catalogue.products.length,
+        categories: catalogue.categories.length,
+        brands: catalogue.brands.length,
+      },
+      measurements: Object.fromEntries(results),
+      summary,
+      writes,
+      browseUnderWrites: { rate: writeBrowseRate, result: load, ...underWrites },
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`written to ${docFile} and ${jsonFile}`);

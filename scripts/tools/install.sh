@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Go-built tools the Avelon Platform tests need into .tools/bin:
 #   helm, etcd, the Kubernetes components (kube-apiserver, kube-controller-manager,
-#   kube-scheduler, kubelet, kube-proxy, kubectl), crictl, coredns, metrics-server
+#   kube-scheduler, kubelet, kube-proxy, kubectl), crictl, coredns, metrics-server,
+#   vegeta (the open-model HTTP load generator of loadtest/ and `make bench`);
+#   opt-in, only when named: prometheus (the dashboard's Prometheus-mode test)
 # Versions live in scripts/tools/versions.env (the only place to change them).
 #
 # Usage:
 #   scripts/tools/install.sh                 # install every tool (idempotent)
 #   scripts/tools/install.sh helm kubectl    # install only these tools
+#   scripts/tools/install.sh prometheus      # an opt-in tool (never part of the default set)
 #   scripts/tools/install.sh --bump-kube     # rewrite scripts/tools/kube/go.mod(+sum)
 #                                            # for KUBE_VERSION, then exit
 #
@@ -36,7 +39,9 @@ FORCE="${AVELON_TOOLS_FORCE:-0}"
 KUBE_MOD_DIR="$here/kube"
 # Built from k8s.io/kubernetes/cmd/<name> inside the kube wrapper module.
 KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
-ALL_TOOLS=(helm etcd "${KUBE_TOOLS[@]}" crictl coredns metrics-server)
+ALL_TOOLS=(helm etcd "${KUBE_TOOLS[@]}" crictl coredns metrics-server vegeta)
+# Built only when named: a long build (~11 min) that only one optional test needs.
+OPT_IN_TOOLS=(prometheus)
 
 log() { printf '==> tools: %s\n' "$*"; }
 die() { printf '==> tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -51,7 +56,9 @@ tool_version() {
     crictl) echo "$CRICTL_VERSION" ;;
     coredns) echo "$COREDNS_VERSION" ;;
     metrics-server) echo "$METRICS_SERVER_VERSION" ;;
-    *) die "unknown tool '$1' (known: ${ALL_TOOLS[*]})" ;;
+    vegeta) echo "$VEGETA_VERSION" ;;
+    prometheus) echo "$PROMETHEUS_VERSION" ;;
+    *) die "unknown tool '$1' (known: ${ALL_TOOLS[*]}; opt-in: ${OPT_IN_TOOLS[*]})" ;;
   esac
 }
 
@@ -62,8 +69,9 @@ tool_eta() {
     etcd) echo "~1 min" ;;
     kube-apiserver) echo "~6 min" ;;
     kubelet | kube-controller-manager | kubectl) echo "~2 min" ;;
-    kube-scheduler | kube-proxy | crictl) echo "~1 min" ;;
+    kube-scheduler | kube-proxy | crictl | vegeta) echo "~1 min" ;;
     coredns | metrics-server) echo "~5 min" ;;
+    prometheus) echo "~11 min" ;;
   esac
 }
 
@@ -132,10 +140,14 @@ build_helm() {
 # go_install OUT MAIN_PACKAGE VERSION [LDFLAGS]: `go install pkg@version` into OUT (for modules
 # without replace directives, so their own go.mod decides the dependency versions).
 go_install() {
-  local out="$1" pkg="$2" version="$3" ldflags="${4:-}" gobin rc=0
+  local out="$1" pkg="$2" version="$3" ldflags="${4:-}" gobin name rc=0
+  # go names the binary after the last path element, skipping a major-version suffix
+  # (github.com/tsenart/vegeta/v12 -> vegeta).
+  name="${pkg##*/}"
+  [[ "$name" =~ ^v[0-9]+$ ]] && name="$(basename "${pkg%/*}")"
   gobin="$(mktemp -d)" || return 1
   GOBIN="$gobin" go install -ldflags "-s -w $ldflags" "$pkg@$version" &&
-    mv "$gobin/${pkg##*/}" "$out" || rc=1
+    mv "$gobin/$name" "$out" || rc=1
   rm -rf "$gobin"
   return "$rc"
 }
@@ -166,6 +178,29 @@ build_etcd() {
   return "$rc"
 }
 
+# Prometheus's module version v0.MMM.P is release 3.MM.P (v0.316.0 -> 3.16.0): what --version prints.
+prometheus_release() {
+  local v="${PROMETHEUS_VERSION#v0.}"
+  echo "$((${v%%.*} / 100)).$((${v%%.*} % 100)).${v#*.}"
+}
+
+build_prometheus() {
+  # Built in a throw-away module (as etcd), so the release's own go.mod picks the dependency versions.
+  # Without the builtinassets tag the web UI is not embedded: the tests only need the HTTP API.
+  local out="$1" pkg="github.com/prometheus/prometheus/cmd/prometheus" work get_log rc=0
+  work="$(mktemp -d)" || return 1
+  if ! (cd "$work" && go mod init avelon.local/tools/prometheus-build >/dev/null 2>&1); then
+    rc=1
+  elif ! get_log="$(cd "$work" && go get "$pkg@$PROMETHEUS_VERSION" 2>&1)"; then
+    printf '%s\n' "$get_log" >&2
+    rc=1
+  elif ! (cd "$work" && go build -ldflags "-s -w -X github.com/prometheus/common/version.Version=$(prometheus_release)" -o "$out" "$pkg"); then
+    rc=1
+  fi
+  rm -rf "$work"
+  return "$rc"
+}
+
 # build_kube NAME OUT: k8s.io/kubernetes/cmd/NAME, with the dependency versions tools.go pins.
 build_kube() {
   local name="$1" out="$2" minor ldflags pkg
@@ -186,6 +221,8 @@ build_tool() {
     crictl) go_install "$2" sigs.k8s.io/cri-tools/cmd/crictl "$CRICTL_VERSION" "-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" ;;
     coredns) go_install "$2" github.com/coredns/coredns "$COREDNS_VERSION" ;;
     metrics-server) build_metrics_server "$2" ;;
+    vegeta) go_install "$2" github.com/tsenart/vegeta/v12 "$VEGETA_VERSION" "-X main.Version=$VEGETA_VERSION" ;;
+    prometheus) build_prometheus "$2" ;;
     *) build_kube "$1" "$2" ;;
   esac
 }
@@ -201,6 +238,10 @@ verify_tool() {
     kubectl) got="$("$bin" version --client 2>&1)" ;;
     crictl) got="$("$bin" --version 2>&1)" ;;
     coredns) got="$("$bin" -version 2>&1)" ;;
+    prometheus)
+      got="$("$bin" --version 2>&1)"
+      want="$(prometheus_release)"
+      ;;
     *) got="$("$bin" --version 2>&1)" ;;
   esac || { printf '%s\n' "$got" >&2; return 1; }
   # helm and the Kubernetes components print "v1.2.3", etcd and coredns "1.2.3".
@@ -277,7 +318,7 @@ main() {
     return 0
   fi
   if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     return 0
   fi
   if (($# == 0)); then

@@ -1,0 +1,58 @@
+// Child processes of a benchmark: started with the orchestrator's environment plus overrides, ready when
+// they print "listening at http://127.0.0.1:PORT", and killed when the orchestrator exits for any reason.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+});
+
+export interface Started {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startServer(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+): Promise<Started> {
+  const child = spawn(process.execPath, [script], {
+    cwd,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${out}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out = (out + chunk.toString()).slice(-20_000);
+      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    name,
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
