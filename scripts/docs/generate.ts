@@ -15,6 +15,7 @@ import { dashboardConfigShape } from '../../admin-metrics/src/config.ts';
 import { apiConfigShape } from '../../api/src/config.ts';
 import { operatorConfigShape } from '../../operator/src/config.ts';
 import { workerConfigShape } from '../../worker/src/config.ts';
+import { installDoc, installDocPath } from './chart-values.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -74,6 +75,7 @@ export function metricsDoc(): string {
 export const generatedDocs: Record<string, () => string> = {
   'docs/configuration.md': configurationDoc,
   'docs/metrics.md': metricsDoc,
+  [installDocPath]: installDoc,
 };
 
 if (import.meta.main) {
