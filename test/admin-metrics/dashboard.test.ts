@@ -205,6 +205,30 @@ test('a stopped source is shown as unreachable, never as zero', async () => {
   await page.screenshot({ path: join(shots, 'dashboard-worker-down.png'), fullPage: false });
 });
 
+test('data that stops updating is marked stale, kept visible, and unmarked when updates resume', async () => {
+  // The dashboard's process frozen: its stream stays open but says nothing, as when its reading stalls
+  // (a source slower than the timeout allows, discovery hanging) or a proxy holds the stream. The page's
+  // own clock must notice (three intervals without a tick), not wait for a server that cannot speak.
+  const dashboard = platform.dashboard.proc;
+  await page.waitForSelector('body:not(.stale)');
+  dashboard.kill('SIGSTOP');
+  try {
+    await page.waitForSelector('body.stale', { timeout: 30_000 });
+    assert.match((await page.textContent('.updated')) ?? '', /^STALE: last update \d\d:\d\d:\d\d$/);
+    assert.notEqual(
+      await page.textContent('[data-panel="requests"] .value'),
+      '–',
+      'the last values stay on screen, marked',
+    );
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(shots, 'dashboard-stale.png'), fullPage: false });
+  } finally {
+    dashboard.kill('SIGCONT');
+  }
+  await page.waitForSelector('body:not(.stale)', { timeout: 30_000 });
+  assert.match((await page.textContent('.updated')) ?? '', /^updated \d\d:\d\d:\d\d$/);
+});
+
 test('login attempts are rate-limited per client', async () => {
   let status = 0;
   for (let i = 0; i < 10 && status !== 429; i++) {

@@ -11,7 +11,8 @@ import { eventually } from '../support/stack.ts';
 import { queueHandles, spawnWorker, startSink, testPrefix, type WorkerProcess, workerEnv } from '../support/worker.ts';
 
 const base = Number(process.env.AVELON_PORT_BASE ?? 25400);
-export const ports = { api: base + 60, operator: base + 61, dashboard: base + 62 };
+// base + 60..63: clear of the stack's own ports (base + 0..13) and of the other stacks' bases (10 000 apart).
+export const ports = { api: base + 60, operator: base + 61, dashboard: base + 62, prometheus: base + 63 };
 export const adminPassword = 'test-admin-password';
 export const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
 
@@ -61,8 +62,22 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+/** The /metrics URLs of the platform's processes, for whatever reads them besides the dashboard. */
+export interface MetricsUrls {
+  api: string;
+  worker: string;
+  operator: string;
+}
+
+export interface PlatformOptions {
+  /** The dashboard's SCRAPE_INTERVAL_MS: 1 s for a quick test, 5 s (the default) to measure it as shipped. */
+  intervalMs?: number;
+  /** Runs once the services are up, before the dashboard starts; returns extra dashboard env (Prometheus mode). */
+  beforeDashboard?: (urls: MetricsUrls) => Promise<Record<string, string>>;
+}
+
 /** Starts everything the dashboard shows, with traffic, and the dashboard (1 s interval for a quick test). */
-export async function startPlatform(): Promise<Platform> {
+export async function startPlatform(o: PlatformOptions = {}): Promise<Platform> {
   const prefix = testPrefix('dash');
   const sink = await startSink();
   const worker = await spawnWorker(
@@ -81,16 +96,20 @@ export async function startPlatform(): Promise<Platform> {
     },
     ['--standalone'],
   );
+  const operatorMetrics = `http://127.0.0.1:${ports.operator}/metrics`;
+  const extraEnv =
+    (await o.beforeDashboard?.({ api: apiMetrics, worker: workerMetrics, operator: operatorMetrics })) ?? {};
   const dashboard = spawnNode('admin-metrics/src/main.ts', [], {
     PORT: String(ports.dashboard),
     ADMIN_PASSWORD: adminPassword,
     SESSION_SECRET: 'a-test-session-secret-of-at-least-32-chars',
-    SCRAPE_INTERVAL_MS: '1000',
+    SCRAPE_INTERVAL_MS: String(o.intervalMs ?? 1000),
     LOGIN_RATE_LIMIT_MAX: '8',
     METRICS_API_URLS: apiMetrics,
     METRICS_WORKER_URLS: workerMetrics,
-    METRICS_OPERATOR_URLS: `http://127.0.0.1:${ports.operator}/metrics`,
+    METRICS_OPERATOR_URLS: operatorMetrics,
     OPERATOR_URL: `http://127.0.0.1:${ports.operator}`,
+    ...extraEnv,
   });
   await eventually(
     `dashboard ready\n${dashboard.logs()}`,
@@ -161,4 +180,66 @@ export async function startPlatform(): Promise<Platform> {
       await sink.close();
     },
   };
+}
+
+/** Logs in to a dashboard over HTTP; returns the session cookie (`name=value`). */
+export async function login(baseUrl = dashboardUrl, user = 'admin', password = adminPassword): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, password }),
+  });
+  if (!res.ok) throw new Error(`login: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('avelon_admin='));
+  if (!cookie) throw new Error('login: no session cookie');
+  return cookie.split(';')[0] as string;
+}
+
+/** One server-sent `tick` as it came over the wire. */
+export interface LiveEvent {
+  /** Bytes of the whole event (`event: tick` + `data: ...` lines), as the server wrote them. */
+  bytes: number;
+  data: {
+    tick: { time: number; values: Record<string, number>; sources: Array<{ role: string; state: string }> };
+    decisions: unknown[];
+  };
+}
+
+/**
+ * Follows `/api/live` until `until` returns true (`matched`) or `signal` aborts, counting every byte of the
+ * stream (ticks, the retry line and keep-alive comments) and handing each tick over with its own size.
+ */
+export async function followLive(
+  cookie: string,
+  until: (e: LiveEvent) => boolean,
+  o: { baseUrl?: string; signal?: AbortSignal } = {},
+): Promise<{ totalBytes: number; events: number; matched: boolean }> {
+  const res = await fetch(`${o.baseUrl ?? dashboardUrl}/api/live`, { headers: { cookie }, signal: o.signal });
+  if (!res.ok || !res.body) throw new Error(`/api/live: HTTP ${res.status}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let totalBytes = 0;
+  let events = 0;
+  try {
+    for await (const chunk of res.body) {
+      totalBytes += chunk.byteLength;
+      buffered += decoder.decode(chunk, { stream: true });
+      let end = buffered.indexOf('\n\n');
+      while (end >= 0) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        end = buffered.indexOf('\n\n');
+        const data = block.split('\n').find((l) => l.startsWith('data: '));
+        if (!block.startsWith('event: tick') || !data) continue;
+        events++;
+        const e = { bytes: Buffer.byteLength(`${block}\n\n`), data: JSON.parse(data.slice(6)) as LiveEvent['data'] };
+        if (until(e)) return { totalBytes, events, matched: true };
+      }
+    }
+  } catch (e) {
+    if (!o.signal?.aborted) throw e;
+  } finally {
+    await res.body.cancel().catch(() => {});
+  }
+  return { totalBytes, events, matched: false };
 }
