@@ -28,7 +28,9 @@ const metrics = new OperatorMetrics();
  */
 const open = async (r: Redis) => {
   r.on('error', () => {}); // surfaced as missing metrics / failed writes, not as crashes
-  await Promise.race([once(r, 'ready'), new Promise((ok) => setTimeout(ok, 1000))]);
+  // once() rejects on an 'error' first (Redis not up yet, as in a pod starting beside it): that is a
+  // missing metric to report, never a reason to exit.
+  await Promise.race([once(r, 'ready').catch(() => undefined), new Promise((ok) => setTimeout(ok, 1000))]);
   return { get: () => r, close: () => r.disconnect() };
 };
 const [cacheRedis, queueRedis] = await Promise.all([
