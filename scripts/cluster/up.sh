@@ -23,7 +23,9 @@ all_running() {
 if [ -f "$OWNER_FILE" ]; then
   owner=$(cat "$OWNER_FILE")
   if [ "$owner" = "$CLUSTER_DIR" ] && all_running; then
-    step "already running"
+    step "already running; importing images built since it started"
+    build_system_images
+    import_images
     echo "$KUBECONFIG_ADMIN"
     exit 0
   fi
