@@ -104,6 +104,10 @@ describe('the defaults', () => {
     assert.equal(crd.metadata.annotations?.['helm.sh/resource-policy'], 'keep');
   });
 
+  test('no Grafana dashboard unless asked for', async () => {
+    assert.deepEqual(await byKind('ConfigMap').then((l) => l.filter((m) => m.metadata.name.includes('grafana'))), []);
+  });
+
   test('the operator runs two replicas with its own service account', async () => {
     const op = (await byKind('Deployment')).find((m) => m.metadata.name === 'avelon-operator');
     assert.equal(op?.spec.replicas, 2);
@@ -186,4 +190,17 @@ test('with external services nothing of Postgres or Redis is deployed and the ap
       ?.name;
   assert.equal(ref('DATABASE_URL'), 'shop-database');
   assert.equal(ref('REDIS_QUEUE_URL'), 'shop-redis');
+});
+
+test('the Grafana dashboard ConfigMap carries the dashboard admin-metrics ships, for the sidecar', async () => {
+  const rendered = await render([], ['monitoring.grafanaDashboard.enabled=true']);
+  const map = rendered.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'avelon-grafana-dashboard');
+  assert.ok(map, 'a ConfigMap');
+  assert.equal(map.metadata.labels?.grafana_dashboard, '1');
+  const shipped = readFileSync(join(repoRoot, 'admin-metrics/grafana/avelon.json'), 'utf8');
+  // The chart can only read files inside it: its copy must not drift from the dashboard's own.
+  assert.deepEqual(
+    JSON.parse((map as { data: Record<string, string> }).data['avelon.json'] ?? ''),
+    JSON.parse(shipped),
+  );
 });
