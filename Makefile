@@ -27,7 +27,7 @@ deps: node_modules/.installed ## Install npm packages and the Debian packages of
 	@bash scripts/stack/deps.sh
 
 .PHONY: tools
-tools: ## Build the Go tools (helm, etcd, Kubernetes components, crictl, CoreDNS, metrics-server) into .tools/bin
+tools: ## Build the Go tools (helm, vegeta, etcd, Kubernetes components, crictl, CoreDNS, metrics-server) into .tools/bin
 	@bash scripts/tools/install.sh
 
 .PHONY: cluster-up
@@ -69,7 +69,7 @@ status: ## Show what runs, where, and whether it answers
 	@bash scripts/stack/status.sh
 
 .PHONY: clean
-clean: down ## Stop the stack and delete its data (.data/)
+clean: down cluster-down ## Stop the stack and the test cluster and delete their data (.data/)
 	@rm -rf .data
 
 .PHONY: lint
@@ -91,7 +91,7 @@ test-unit: node_modules/.installed ## Run the unit tests (no servers)
 	@node --test --test-reporter=spec $$(git ls-files --cached --others --exclude-standard '*/src/*.test.ts' '*/src/**/*.test.ts' | sort -u)
 
 .PHONY: test-integration
-test-integration: deps tools images dashboard ## Run the integration tests against a stack of their own (ports 25400+)
+test-integration: deps tools images dashboard ## Run the integration tests on a stack of their own (ports 25400+) and the test cluster
 	@bash scripts/stack/deps.sh chromium # the dashboard's browser test drives Debian's Chromium
 	@echo "==> test: integration (own stack on ports 25401+, data in .data/test)"
 	@$(TEST_ENV) bash scripts/stack/up.sh
@@ -101,7 +101,7 @@ test-integration: deps tools images dashboard ## Run the integration tests again
 test: deps lint test-unit test-integration ## Everything CI runs: lint, types, boundaries, unit and integration tests
 
 .PHONY: docs
-docs: node_modules/.installed ## Regenerate docs/configuration.md and docs/metrics.md from the code
+docs: node_modules/.installed ## Regenerate docs/configuration.md, docs/metrics.md and the values table of docs/install.md
 	@node scripts/docs/generate.ts
 
 .PHONY: bench
