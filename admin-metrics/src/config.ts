@@ -1,10 +1,20 @@
 // The dashboard's configuration: the only reader of process.env. Every option has its default and one
 // line of why; loadConfig reports every bad key at once.
-import { envBool, envInt, envList, envLogLevel, envUrlList, loadConfig } from '@avelon/core';
+import {
+  envBool,
+  envInt,
+  envList,
+  envLogLevel,
+  envUrlList,
+  loadConfig,
+  nodeEnvShape,
+  refuseDevelopmentSecrets,
+} from '@avelon/core';
 import { z } from 'zod';
 
 /** Every option of the dashboard, with its default and why it exists (listed in docs/configuration.md). */
 export const dashboardConfigShape = {
+  ...nodeEnvShape,
   PORT: envInt(15413, 0, 65535).describe('HTTP port (make up sets it from AVELON_DASHBOARD_PORT).'),
   HOST: z.string().default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 in a container.'),
   LOG_LEVEL: envLogLevel('warn').describe('pino level; `info` logs every request.'),
@@ -89,7 +99,17 @@ export const dashboardConfigShape = {
 
 export type DashboardConfig = ReturnType<typeof loadDashboardConfig>;
 
-/** Reads and validates the environment once; throws ConfigError listing every bad key. */
+// Anyone can read this default here; production refuses it.
+const developmentSessionSecret = dashboardConfigShape.SESSION_SECRET.parse(undefined);
+
+/**
+ * Reads and validates the environment once; throws ConfigError listing every bad key, and, in
+ * production, the development session secret.
+ */
 export function loadDashboardConfig(env: Record<string, string | undefined> = process.env) {
-  return loadConfig(dashboardConfigShape, env);
+  const config = loadConfig(dashboardConfigShape, env);
+  refuseDevelopmentSecrets(config, [
+    { name: 'SESSION_SECRET', value: config.SESSION_SECRET, developmentDefault: developmentSessionSecret },
+  ]);
+  return config;
 }

@@ -2,10 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { ApiConfig } from './config.ts';
 import type { AppDeps } from './deps.ts';
+import { fastifyTimeouts } from './http-timeouts.ts';
 import { authHooks } from './plugins/auth.ts';
 import { registerDocs } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { guardOpsRoutes } from './plugins/ops-routes.ts';
 import { registerOtel } from './plugins/otel.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
 import type { RouteContext } from './routes/context.ts';
@@ -15,7 +17,7 @@ import { storableValidatorFactory } from './validation/storable.ts';
 
 /**
  * Builds the API from plugins, without listening (tests use inject). Order matters: telemetry first,
- * then errors and metrics, docs, health (not rate-limited), then the rate limiter and the routes.
+ * then errors, headers and the ops-port guard, metrics, docs, health (not rate-limited), then the rate limiter and the routes.
  */
 export async function buildApp(config: ApiConfig, deps: AppDeps, logger: FastifyBaseLogger) {
   const app = Fastify({
@@ -30,12 +32,18 @@ export async function buildApp(config: ApiConfig, deps: AppDeps, logger: Fastify
     schemaController: { compilersFactory: { buildValidator: storableValidatorFactory() } },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    ...fastifyTimeouts(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   await registerOtel(app, config.OTEL_ENABLED);
   await app.register(errorsPlugin);
+  // Browsers must not guess a type other than the one sent (no script from a JSON or text answer).
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  guardOpsRoutes(app, config);
   await app.register(metricsPlugin, { registry: deps.registry });
   if (config.DOCS_ENABLED) await registerDocs(app);
   app.decorateRequest('user', null);

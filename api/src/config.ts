@@ -1,19 +1,24 @@
 // The API's configuration: the only reader of process.env. Every option has its default and one line
 // of why; loadConfig reports every bad key at once.
 import {
+  ConfigError,
   databaseConfigShape,
   envBool,
   envInt,
   envList,
   envLogLevel,
+  isProduction,
   loadConfig,
+  nodeEnvShape,
   queueConfigShape,
   redisConfigShape,
+  refuseDevelopmentSecrets,
 } from '@avelon/core';
 import { z } from 'zod';
 
 /** Every option of the API, with its default and why it exists (listed in docs/configuration.md). */
 export const apiConfigShape = {
+  ...nodeEnvShape,
   ...databaseConfigShape,
   ...redisConfigShape,
   ...queueConfigShape,
@@ -24,6 +29,28 @@ export const apiConfigShape = {
   ),
   TRUST_PROXY: envList('').describe(
     'Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed; empty trusts none.',
+  ),
+  OPS_PORT: envInt(0, 0, 65535).describe(
+    'Port of /metrics and /docs (and health), kept off the public port; 0 serves them on PORT. When NODE_ENV=production, unset means 9464 and they are never served on PORT.',
+  ),
+  OPS_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface of OPS_PORT; 0.0.0.0 in a container (the image sets it).'),
+  HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, 100).describe(
+    'A request (headers and body) not received in full within this is answered 408 and its socket closed.',
+  ),
+  HTTP_HEADERS_TIMEOUT_MS: envInt(10_000, 100).describe(
+    'Headers not received in full within this get 408 (slow-headers clients); at most HTTP_REQUEST_TIMEOUT_MS.',
+  ),
+  HTTP_CONNECTION_TIMEOUT_MS: envInt(30_000, 100).describe(
+    'A socket silent this long in the middle of a request is closed.',
+  ),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(72_000, 100).describe(
+    'An idle keep-alive socket is closed after this; longer than the 60 s idle timeout of common load balancers, so they close first.',
+  ),
+  HTTP_TIMEOUT_CHECK_INTERVAL_MS: envInt(1000, 10, 30_000).describe(
+    'How often sockets are checked against the request and headers timeouts (Node: 30 s), i.e. how late a cut can be.',
   ),
   BODY_LIMIT_BYTES: envInt(64 * 1024, 1024).describe('Largest request body accepted; larger gets 413.'),
   INSTANCE_ID: z
@@ -59,7 +86,12 @@ export const apiConfigShape = {
   JWT_ISSUER: z.string().default('avelon-api').describe('iss claim of access tokens.'),
   ACCESS_TOKEN_TTL_SECONDS: envInt(900, 30).describe('Lifetime of an access token (and of its session).'),
   OTP_TTL_SECONDS: envInt(600, 30).describe('How long a one-time sign-in code is valid.'),
-  OTP_MAX_ATTEMPTS: envInt(5, 1, 100).describe('Wrong codes allowed before the code is void.'),
+  OTP_MAX_ATTEMPTS: envInt(5, 1, 100).describe(
+    'Wrong codes one client address may try for one email address within OTP_TTL_SECONDS; then it is refused (others are not).',
+  ),
+  OTP_MAX_PENDING: envInt(5, 1, 50).describe(
+    'Codes of one email address valid at once (a new request adds one, the oldest goes): a stranger asking cannot void the owner’s.',
+  ),
 
   RATE_LIMIT_ENABLED: envBool(true).describe('Off disables every limit (benchmarks of the bare request path).'),
   RATE_LIMIT_FAIL_OPEN: envBool(true).describe(
@@ -67,7 +99,10 @@ export const apiConfigShape = {
   ),
   RATE_LIMIT_GENERAL_MAX: envInt(100, 1).describe('Requests per client address per window, every route.'),
   RATE_LIMIT_GENERAL_WINDOW_MS: envInt(60_000, 1000).describe('Window of the general limit.'),
-  RATE_LIMIT_AUTH_MAX: envInt(5, 1).describe('Sign-in requests per address and per email address per window.'),
+  RATE_LIMIT_AUTH_MAX: envInt(5, 1).describe('Sign-in requests per client address per window, whatever the email.'),
+  RATE_LIMIT_AUTH_EMAIL_MAX: envInt(3, 1).describe(
+    'Sign-in requests per (email address, client address) per window; never across addresses, so no one can exhaust another’s sign-in.',
+  ),
   RATE_LIMIT_AUTH_WINDOW_MS: envInt(300_000, 1000).describe('Window of the sign-in limits.'),
   RATE_LIMIT_CHECKOUT_MAX: envInt(10, 1).describe('Checkouts per user per window.'),
   RATE_LIMIT_CHECKOUT_WINDOW_MS: envInt(600_000, 1000).describe('Window of the checkout limit.'),
@@ -82,7 +117,28 @@ export const apiConfigShape = {
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
-/** Reads and validates the environment once; throws ConfigError listing every bad key. */
+// Anyone can read this default here; production refuses it.
+const developmentJwtSecret = apiConfigShape.JWT_SECRET.parse(undefined);
+/** Where /metrics and /docs go in production when OPS_PORT is not set (the Prometheus exporter range). */
+export const productionOpsPort = '9464';
+
+/**
+ * Reads and validates the environment once; throws ConfigError listing every bad key, and, in production,
+ * the development JWT secret.
+ */
 export function loadApiConfig(env: Record<string, string | undefined> = process.env) {
-  return loadConfig(apiConfigShape, env);
+  const production = env.NODE_ENV === 'production';
+  const config = loadConfig(apiConfigShape, production ? { OPS_PORT: productionOpsPort, ...env } : env);
+  refuseDevelopmentSecrets(config, [
+    { name: 'JWT_SECRET', value: config.JWT_SECRET, developmentDefault: developmentJwtSecret },
+  ]);
+  if (isProduction(config) && config.OPS_PORT === 0) {
+    throw new ConfigError([
+      'OPS_PORT: 0 would serve /metrics and /docs on the public port; refused when NODE_ENV=production',
+    ]);
+  }
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(['HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS']);
+  }
+  return config;
 }

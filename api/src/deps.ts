@@ -113,6 +113,7 @@ export async function createDeps(config: ApiConfig, log: FastifyBaseLogger): Pro
     secret: config.JWT_SECRET,
     ttlSeconds: config.OTP_TTL_SECONDS,
     maxAttempts: config.OTP_MAX_ATTEMPTS,
+    maxPending: config.OTP_MAX_PENDING,
   });
   const tokens = new TokenSigner(config.JWT_SECRET, config.JWT_ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
   const jobs = createJobProducer(config.REDIS_QUEUE_URL, config, registry);

@@ -1,11 +1,12 @@
 // Starts the API: loads config, connects, listens; closes gracefully on SIGTERM/SIGINT.
-import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { createDeps } from './deps.ts';
+import { createApiLogger } from './logger.ts';
+import { listenOps } from './plugins/ops-routes.ts';
 
 const config = loadApiConfig();
-const logger = pino({ level: config.LOG_LEVEL, base: { service: 'api' } });
+const logger = createApiLogger(config.LOG_LEVEL);
 const deps = await createDeps(config, logger);
 const app = await buildApp(config, deps, logger);
 
@@ -17,6 +18,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'closing: finishing in-flight requests');
     // Stop accepting, drain, then close pools and Redis (onClose hook); exit if that hangs.
     setTimeout(() => process.exit(1), 10_000).unref();
+    ops?.close();
+    ops?.closeAllConnections();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -28,4 +31,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 await app.listen({ port: config.PORT, host: config.HOST });
-logger.info({ instance: deps.instanceId, docs: `http://${config.HOST}:${config.PORT}/docs` }, 'API listening');
+const ops = config.OPS_PORT > 0 ? await listenOps(app, config) : undefined;
+const opsBase = ops ? `http://${config.OPS_HOST}:${config.OPS_PORT}` : `http://${config.HOST}:${config.PORT}`;
+logger.info({ instance: deps.instanceId, docs: `${opsBase}/docs`, metrics: `${opsBase}/metrics` }, 'API listening');

@@ -21,6 +21,7 @@ export {
 } from './cache/index.ts';
 export { envBool, envInt, envList, envLogLevel, envUrl, envUrlList } from './config/env-types.ts';
 export { ConfigError, type ConfigShape, describeConfig, loadConfig, type OptionDoc } from './config/load-config.ts';
+export { isProduction, nodeEnvShape, refuseDevelopmentSecrets } from './config/production.ts';
 export { type DatabaseConfig, databaseConfigShape } from './db/config.ts';
 export {
   type Consistency,
@@ -79,4 +80,5 @@ export {
 } from './queues/producer.ts';
 export { redisConfigShape } from './redis/config.ts';
 export { cacheConnection, queueProducerConnection, queueWorkerConnection } from './redis/connections.ts';
+export { serializeError } from './runtime/log-errors.ts';
 export { assertSupportedNode, SUPPORTED_NODE_MAJOR } from './runtime/node-version.ts';

@@ -46,8 +46,9 @@ describe('one-time codes', () => {
     const code = await requestCode(email);
     const job = await findJob('emails', jobId('otp-code', { email, code, expiresInSeconds: 600 }));
     assert.equal(job?.data.email, email);
-    const stored = await t.deps.cacheRedis.hgetall(`avelon:otp:${email}`);
-    assert.ok(stored.h && !Object.values(stored).includes(code), 'the code itself is not in Redis');
+    const stored = await t.deps.cacheRedis.zrange(`avelon:otp:${email}`, 0, -1, 'WITHSCORES');
+    assert.equal(stored.length, 2, 'one pending code');
+    assert.ok(!stored.some((v) => v.includes(code)), 'the code itself is not in Redis');
   });
 
   test('an unknown address signs up as a customer; the code works once', async () => {
@@ -87,6 +88,52 @@ describe('one-time codes', () => {
       assert.equal((await post('/auth/otp', body)).statusCode, 400, JSON.stringify(body));
     }
     assert.equal((await post('/auth/verify', { email: 'a@b.co', code: '12345' })).statusCode, 400);
+  });
+});
+
+describe('a stranger cannot deny sign-in to the owner of an address', () => {
+  let s: TestApp;
+  before(async () => {
+    s = await startApp({ TRUST_PROXY: '127.0.0.1', RATE_LIMIT_AUTH_MAX: '5', RATE_LIMIT_AUTH_EMAIL_MAX: '4' });
+  });
+  after(() => s.close());
+  const from = (ip: string, url: string, payload: object) =>
+    s.app.inject({ method: 'POST', url: `/api/v1${url}`, payload, headers: { 'x-forwarded-for': ip } });
+  let n = 0;
+  const address = () => `10.77.${Math.floor(Math.random() * 250)}.${n++ % 250}`;
+
+  test('codes requested by others from other addresses neither use up the owner’s limit nor void the owner’s code', async () => {
+    const email = `${unique('victim')}@test.avelon.local`;
+    const owner = address();
+    assert.equal((await from(owner, '/auth/otp', { email })).statusCode, 202);
+    const code = await lastOtpCode(email);
+    for (let i = 0; i < 3; i++) assert.equal((await from(address(), '/auth/otp', { email })).statusCode, 202);
+    assert.equal((await from(owner, '/auth/otp', { email })).statusCode, 202, 'the owner may still ask');
+    const res = await from(owner, '/auth/verify', { email, code });
+    assert.equal(res.statusCode, 200, 'the first code is still valid');
+    assert.equal(
+      (await from(owner, '/auth/verify', { email, code: await lastOtpCode(email) })).statusCode,
+      401,
+      'a sign-in voids every pending code',
+    );
+  });
+
+  test('wrong guesses from another address do not void the owner’s code; they lock out only that address', async () => {
+    const email = `${unique('guessed')}@test.avelon.local`;
+    const owner = address();
+    assert.equal((await from(owner, '/auth/otp', { email })).statusCode, 202);
+    const code = (await lastOtpCode(email)) ?? '';
+    const wrong = code === '000000' ? '111111' : '000000';
+    // Spread over addresses so the per-address request limit is not what stops the stranger.
+    const stranger = address();
+    for (let i = 0; i < 5; i++) {
+      const guess = await from(i < 2 ? stranger : address(), '/auth/verify', { email, code: wrong });
+      assert.equal(guess.statusCode, 401);
+    }
+    const s2 = address();
+    for (let i = 0; i < 5; i++) await s.deps.otp.check(email, s2, wrong);
+    assert.equal(await s.deps.otp.check(email, s2, code), false, 'the guessing address is locked out');
+    assert.equal((await from(owner, '/auth/verify', { email, code })).statusCode, 200);
   });
 });
 

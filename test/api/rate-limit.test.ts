@@ -1,6 +1,6 @@
 // Rate limits on the cache Redis, through app.inject() with small configured limits: 429 with the
 // standard headers and Retry-After; the client address is X-Forwarded-For only from a trusted proxy;
-// sign-in is limited per address and per email; writes and checkouts per user.
+// sign-in is limited per address and per (email, address), never per email alone; writes and checkouts per user.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { closeDb, createUser, metricValue, startApp, type TestApp, tokenFor, unique } from '../support/api.ts';
@@ -76,20 +76,26 @@ describe('general limit', () => {
 });
 
 describe('specific limits', () => {
-  test('sign-in: per email across addresses, and per address across emails', async () => {
-    const t = await app({ RATE_LIMIT_AUTH_MAX: '2', TRUST_PROXY: '127.0.0.1' });
+  test('sign-in: per (email, address) and per address across emails; a stranger elsewhere does not spend the owner’s limit', async () => {
+    // The per-email limit used to count every address (the test asserted a third request from a third
+    // address was 429): that let anyone lock the owner of an address out of sign-in. It now counts an
+    // (email, client address) pair; the per-address limit still bounds one client across emails.
+    const t = await app({ RATE_LIMIT_AUTH_MAX: '3', RATE_LIMIT_AUTH_EMAIL_MAX: '2', TRUST_PROXY: '127.0.0.1' });
     const otp = (email: string, ip: string) =>
       t.app.inject({ method: 'POST', url: '/api/v1/auth/otp', payload: { email }, headers: { 'x-forwarded-for': ip } });
     const email = `${unique('rl')}@test.avelon.local`;
-    assert.equal((await otp(email, freshIp())).statusCode, 202);
-    assert.equal((await otp(email, freshIp())).statusCode, 202);
-    const byEmail = await otp(email, freshIp());
+    const owner = freshIp();
+    for (let i = 0; i < 3; i++) assert.equal((await otp(email, freshIp())).statusCode, 202, 'strangers elsewhere');
+    assert.equal((await otp(email, owner)).statusCode, 202);
+    assert.equal((await otp(email, owner)).statusCode, 202);
+    const byEmail = await otp(email, owner);
     assert.equal(byEmail.statusCode, 429);
     assert.match(byEmail.json().error.message, /auth_email/);
     const ip = freshIp();
     await otp(`${unique('a')}@test.avelon.local`, ip);
     await otp(`${unique('b')}@test.avelon.local`, ip);
-    const byIp = await otp(`${unique('c')}@test.avelon.local`, ip);
+    await otp(`${unique('c')}@test.avelon.local`, ip);
+    const byIp = await otp(`${unique('d')}@test.avelon.local`, ip);
     assert.equal(byIp.statusCode, 429);
     assert.match(byIp.json().error.message, /auth_ip/);
   });

@@ -199,8 +199,5 @@ test('the Grafana dashboard ConfigMap carries the dashboard admin-metrics ships,
   assert.equal(map.metadata.labels?.grafana_dashboard, '1');
   const shipped = readFileSync(join(repoRoot, 'admin-metrics/grafana/avelon.json'), 'utf8');
   // The chart can only read files inside it: its copy must not drift from the dashboard's own.
-  assert.deepEqual(
-    JSON.parse((map as { data: Record<string, string> }).data['avelon.json'] ?? ''),
-    JSON.parse(shipped),
-  );
+  assert.deepEqual(JSON.parse((map.data as Record<string, string>)['avelon.json'] ?? ''), JSON.parse(shipped));
 });

@@ -45,7 +45,7 @@ test('an SLO violation lowers the CPU target, the HPA adds pods; calm raises the
   await createPolicy(k, ns, policy, {
     evaluationIntervalSeconds: 1,
     api: { hpa: name, p95LatencyMs: 1, cpuTarget: { min: 20, max: 80 }, minReplicas: { min: 1, max: 3 } },
-    metrics: { windowSeconds: 10, scrape: { api: { service: name, port: 'http' } } },
+    metrics: { windowSeconds: 10, scrape: { api: { service: name, port: 'metrics' } } },
     behavior: {
       cpuTargetDownIntervalSeconds: 5,
       raiseAfterSeconds: 10,

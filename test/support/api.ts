@@ -16,6 +16,7 @@ import { repoRoot, stack } from './stack.ts';
 export const relaxedLimits = {
   RATE_LIMIT_GENERAL_MAX: '1000000',
   RATE_LIMIT_AUTH_MAX: '1000000',
+  RATE_LIMIT_AUTH_EMAIL_MAX: '1000000',
   RATE_LIMIT_CHECKOUT_MAX: '1000000',
   RATE_LIMIT_WRITES_MAX: '1000000',
 };

@@ -144,6 +144,7 @@ export async function startWorkerApp(
   };
   const http = await startHttpServer({
     port: config.PORT,
+    host: config.HOST,
     registry,
     health,
     beforeMetrics: () =>

@@ -22,6 +22,10 @@ export const workerConfigShape = {
   PORT: envInt(15411, 0, 65535).describe(
     'HTTP port of /metrics and /health (make up sets it from AVELON_WORKER_PORT).',
   ),
+  HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface of that port: operations only, so loopback; 0.0.0.0 in a container (the image sets it).'),
   LOG_LEVEL: envLogLevel().describe(
     'pino log level; info logs one line per finished job, warn only retries and failures.',
   ),

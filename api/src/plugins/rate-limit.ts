@@ -9,7 +9,10 @@ type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 /** Route hooks of the specific limits (the general one applies to every route by itself). */
 export interface LimitHooks {
-  /** Sign-in: per client address and per email address (preHandler: needs the parsed body). */
+  /**
+   * Sign-in: per client address, and per (email, client address) (preHandler: needs the parsed body).
+   * Never per email alone: a stranger's requests would use up the owner's sign-in.
+   */
   auth: Hook[];
   /** Checkout, per user (after the `user` hook). */
   checkout: Hook;
@@ -131,7 +134,7 @@ export async function registerRateLimits(app: FastifyInstance, deps: AppDeps): P
   return {
     auth: [
       limiter('auth_ip', c.RATE_LIMIT_AUTH_MAX, c.RATE_LIMIT_AUTH_WINDOW_MS, (r) => r.ip),
-      limiter('auth_email', c.RATE_LIMIT_AUTH_MAX, c.RATE_LIMIT_AUTH_WINDOW_MS, email),
+      limiter('auth_email', c.RATE_LIMIT_AUTH_EMAIL_MAX, c.RATE_LIMIT_AUTH_WINDOW_MS, (r) => `${email(r)}|${r.ip}`),
     ],
     checkout: limiter('checkout', c.RATE_LIMIT_CHECKOUT_MAX, c.RATE_LIMIT_CHECKOUT_WINDOW_MS, userId),
     writes: limiter('writes', c.RATE_LIMIT_WRITES_MAX, c.RATE_LIMIT_WRITES_WINDOW_MS, userId),

@@ -10,6 +10,8 @@ export interface HealthReport {
 
 export interface HttpServerOptions {
   port: number;
+  /** Interface to listen on (WORKER's HOST: loopback unless in a container). */
+  host: string;
   registry: Registry;
   health: () => Promise<HealthReport>;
   /** Runs before each /metrics answer (reads the queue-wide gauges from Redis). */
@@ -34,7 +36,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '0.0.0.0', () => resolve());
+    server.listen(options.port, options.host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

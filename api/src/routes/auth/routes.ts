@@ -56,7 +56,7 @@ export async function authRoutes(app: App, { deps, auth, limits }: RouteContext)
     },
     async (request) => {
       const email = normalize(request.body.email);
-      if (!(await deps.otp.check(email, request.body.code))) {
+      if (!(await deps.otp.check(email, request.ip, request.body.code))) {
         verifications.labels('invalid').inc();
         throw new ApiError('API_ERR_OTP_INVALID');
       }
