@@ -2,14 +2,13 @@
 # Installs the Go-built tools the Avelon Platform tests need into .tools/bin:
 #   helm, etcd, the Kubernetes components (kube-apiserver, kube-controller-manager,
 #   kube-scheduler, kubelet, kube-proxy, kubectl), crictl, coredns, metrics-server,
-#   vegeta (the open-model HTTP load generator of loadtest/ and `make bench`);
-#   opt-in, only when named: prometheus (the dashboard's Prometheus-mode test)
+#   vegeta (the open-model HTTP load generator of loadtest/ and `make bench`),
+#   prometheus (the dashboard's Prometheus-mode test)
 # Versions live in scripts/tools/versions.env (the only place to change them).
 #
 # Usage:
 #   scripts/tools/install.sh                 # install every tool (idempotent)
 #   scripts/tools/install.sh helm kubectl    # install only these tools
-#   scripts/tools/install.sh prometheus      # an opt-in tool (never part of the default set)
 #   scripts/tools/install.sh --bump-kube     # rewrite scripts/tools/kube/go.mod(+sum)
 #                                            # for KUBE_VERSION, then exit
 #
@@ -39,9 +38,7 @@ FORCE="${AVELON_TOOLS_FORCE:-0}"
 KUBE_MOD_DIR="$here/kube"
 # Built from k8s.io/kubernetes/cmd/<name> inside the kube wrapper module.
 KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
-ALL_TOOLS=(helm etcd "${KUBE_TOOLS[@]}" crictl coredns metrics-server vegeta)
-# Built only when named: a long build (~11 min) that only one optional test needs.
-OPT_IN_TOOLS=(prometheus)
+ALL_TOOLS=(helm etcd "${KUBE_TOOLS[@]}" crictl coredns metrics-server vegeta prometheus)
 
 log() { printf '==> tools: %s\n' "$*"; }
 die() { printf '==> tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -58,7 +55,7 @@ tool_version() {
     metrics-server) echo "$METRICS_SERVER_VERSION" ;;
     vegeta) echo "$VEGETA_VERSION" ;;
     prometheus) echo "$PROMETHEUS_VERSION" ;;
-    *) die "unknown tool '$1' (known: ${ALL_TOOLS[*]}; opt-in: ${OPT_IN_TOOLS[*]})" ;;
+    *) die "unknown tool '$1' (known: ${ALL_TOOLS[*]})" ;;
   esac
 }
 

@@ -1,8 +1,8 @@
 // The dashboard in Prometheus mode (METRICS_SOURCE=prometheus) against a real Prometheus that scrapes the
 // real API, worker and operator under the browser test's traffic: the panels' PromQL answers with real,
 // non-zero data, the 24 h view is a bounded query_range, and Prometheus stopped shows every source
-// unreachable with no values (never zeros). Needs .tools/bin/prometheus (built from the Go module proxy,
-// ~11 min on 2 cores: scripts/tools/install.sh prometheus); without it every test here is skipped.
+// unreachable with no values (never zeros). Needs .tools/bin/prometheus, which `make tools` builds from the
+// Go module proxy (`make test` always has it); a file run without it is skipped, saying so.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,7 +18,7 @@ import { followLive, login, type MetricsUrls, type Platform, ports, startPlatfor
 const binary = join(repoRoot, '.tools/bin/prometheus');
 const skip = existsSync(binary)
   ? false
-  : 'no Prometheus at .tools/bin/prometheus; build it with `scripts/tools/install.sh prometheus` (~11 min on 2 cores)';
+  : 'no Prometheus at .tools/bin/prometheus; build it with `scripts/tools/install.sh prometheus` (make tools)';
 const prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
 
 let platform: Platform | undefined;

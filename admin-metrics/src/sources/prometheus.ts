@@ -74,9 +74,11 @@ export class PrometheusCollector implements Collector {
   async range(seconds: number, now: number): Promise<RangeData> {
     const step = Math.max(5, Math.round(seconds / 300));
     const end = Math.floor(now / 1000);
-    const start = end - seconds;
-    const times: number[] = [];
-    for (let t = start - (start % step); t <= end; t += step) if (t >= start) times.push(t * 1000);
+    // The grid ends at now, not at a multiple of the step: the newest points (up to a step, ~5 min on
+    // the 24 h view) would otherwise never show.
+    const count = Math.floor(seconds / step);
+    const start = end - count * step;
+    const times = Array.from({ length: count + 1 }, (_, i) => (start + i * step) * 1000);
     const at = new Map(times.map((t, i) => [t / 1000, i]));
     const series: RangeData['series'] = {};
     await Promise.all(
@@ -84,7 +86,7 @@ export class PrometheusCollector implements Collector {
         panel.families.map(async (f) => {
           const result = await this.#query('/api/v1/query_range', {
             query: f.promql,
-            start: String(times[0] !== undefined ? times[0] / 1000 : start),
+            start: String(start),
             end: String(end),
             step: String(step),
           }).catch(() => []);
