@@ -3,32 +3,28 @@
 // operator decisions as markers on the right chart with a readable reason, a stopped source shown as
 // unreachable, and no data without a session. Screenshots go to $AVELON_DATA_DIR/screenshots.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { cacheConnection, resetCacheTtl } from '@avelon/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { closeDb } from '../support/api.ts';
 import { eventually, stack } from '../support/stack.ts';
-import { adminPassword, dashboardUrl, type Platform, ports, startPlatform } from './support.ts';
+import {
+  adminPassword,
+  dashboardUrl,
+  trafficPanels as nonZero,
+  type Platform,
+  ports,
+  startPlatform,
+} from './support.ts';
 
 const shots = join(stack.AVELON_DATA_DIR, 'screenshots');
 let platform: Platform;
 let browser: Browser;
 let page: Page;
 
-/** Puts the product TTL back to its default in the shared cache Redis (the operator doubles it here). */
-async function resetProductTtl() {
-  const redis = cacheConnection(stack.REDIS_CACHE_URL, 1000, 'dashboard-test');
-  await once(redis, 'ready');
-  await resetCacheTtl(redis, 'product');
-  redis.disconnect();
-}
-
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  await resetProductTtl();
   platform = await startPlatform();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -37,28 +33,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await platform?.close();
-  await resetProductTtl();
   await closeDb();
 });
-
-/** Panel ids whose data the generated traffic makes non-zero (the rest: see the test below). */
-const nonZero = [
-  'requests',
-  'errors',
-  'latency',
-  'latency-route',
-  'hit-rate',
-  'hit-tier',
-  'ttl',
-  'db-per-request',
-  'reads',
-  'queue-depth',
-  'wait-p95',
-  'jobs-rate',
-  'failures',
-  'cpu-target',
-  'replicas',
-];
 
 test('every data endpoint answers 401 without a session', async () => {
   for (const path of ['/api/overview?range=5m', '/api/live', '/api/session']) {

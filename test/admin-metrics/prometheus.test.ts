@@ -13,7 +13,15 @@ import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { closeDb } from '../support/api.ts';
 import { eventually, repoRoot } from '../support/stack.ts';
-import { followLive, login, type MetricsUrls, type Platform, ports, startPlatform } from './support.ts';
+import {
+  followLive,
+  login,
+  type MetricsUrls,
+  trafficPanels as nonZero,
+  type Platform,
+  ports,
+  startPlatform,
+} from './support.ts';
 
 const binary = join(repoRoot, '.tools/bin/prometheus');
 const skip = existsSync(binary)
@@ -92,25 +100,6 @@ const overview = async (range: string) =>
   (await (
     await fetch(`http://127.0.0.1:${ports.dashboard}/api/overview?range=${range}`, { headers: { cookie } })
   ).json()) as Overview;
-
-/** The panels the generated traffic makes non-zero (as in the browser test). */
-const nonZero = [
-  'requests',
-  'errors',
-  'latency',
-  'latency-route',
-  'hit-rate',
-  'hit-tier',
-  'ttl',
-  'db-per-request',
-  'reads',
-  'queue-depth',
-  'wait-p95',
-  'jobs-rate',
-  'failures',
-  'cpu-target',
-  'replicas',
-];
 
 test("every panel's PromQL answers with the platform's real, non-zero data", { skip }, async () => {
   let last: Overview | undefined;

@@ -1,13 +1,15 @@
 // What the dashboard tests share: the real platform processes under traffic (API with its cache, a
 // worker, the operator in standalone mode with a policy that acts at once), the dashboard itself, and
 // the bounded traffic that feeds every panel.
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cacheConnection, resetCacheTtl } from '@avelon/core';
 import { stringify } from 'yaml';
 import { createBrand, createProduct } from '../support/api.ts';
 import { type Child, type Load, load, spawnNode, startApi, startOperator } from '../support/processes.ts';
-import { eventually } from '../support/stack.ts';
+import { eventually, stack } from '../support/stack.ts';
 import { queueHandles, spawnWorker, startSink, testPrefix, type WorkerProcess, workerEnv } from '../support/worker.ts';
 
 const base = Number(process.env.AVELON_PORT_BASE ?? 25400);
@@ -77,7 +79,38 @@ export interface PlatformOptions {
 }
 
 /** Starts everything the dashboard shows, with traffic, and the dashboard (1 s interval for a quick test). */
+/** The panels the generated traffic makes non-zero (the rest are real zeros on a quiet stack). */
+export const trafficPanels = [
+  'requests',
+  'errors',
+  'latency',
+  'latency-route',
+  'hit-rate',
+  'hit-tier',
+  'ttl',
+  'db-per-request',
+  'reads',
+  'queue-depth',
+  'wait-p95',
+  'jobs-rate',
+  'failures',
+  'cpu-target',
+  'replicas',
+];
+
+/**
+ * Puts the product TTL back to its default in the shared cache Redis: the platform's operator doubles
+ * it, and the test files after these read the default.
+ */
+async function resetProductTtl() {
+  const redis = cacheConnection(stack.REDIS_CACHE_URL, 1000, 'dashboard-test');
+  await once(redis, 'ready');
+  await resetCacheTtl(redis, 'product');
+  redis.disconnect();
+}
+
 export async function startPlatform(o: PlatformOptions = {}): Promise<Platform> {
+  await resetProductTtl();
   const prefix = testPrefix('dash');
   const sink = await startSink();
   const worker = await spawnWorker(
@@ -178,6 +211,7 @@ export async function startPlatform(o: PlatformOptions = {}): Promise<Platform> 
       }
       await q.close();
       await sink.close();
+      await resetProductTtl();
     },
   };
 }
