@@ -139,6 +139,36 @@ test('the API Service answers from the host through 127.0.0.1 and lists what the
   assert.equal(streaming.trim(), '1', 'the replica streams from the primary');
 });
 
+test('the dashboard finds the API, worker and operator pods through their EndpointSlices', async () => {
+  const password = Buffer.from((await secretData())['admin-password'] ?? '', 'base64').toString();
+  const pod = (await pods()).find((p) => p.metadata?.name?.startsWith(`${release}-admin-metrics-`) && ready(p));
+  const port = pod?.spec?.containers[0]?.ports?.find((p) => p.name === 'http')?.containerPort;
+  // Pod addresses are on the node's bridge, reachable from the host: no port-forward needed.
+  const base = `http://${pod?.status?.podIP}:${port}`;
+  const login = await fetch(`${base}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'admin', password }),
+  });
+  assert.equal(login.status, 200, 'the generated admin password from the Secret logs in');
+  const cookie =
+    login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('avelon_admin='))
+      ?.split(';')[0] ?? '';
+  type Source = { role: string; state: string; total: number };
+  let sources: Source[] = [];
+  await eventually(
+    'every source up, both API pods found',
+    async () => {
+      const res = await fetch(`${base}/api/overview?range=5m`, { headers: { cookie } });
+      sources = ((await res.json()) as { sources: Source[] }).sources;
+      return sources.every((x) => x.state === 'up') && (sources.find((x) => x.role === 'api')?.total ?? 0) >= 2;
+    },
+    60_000,
+  ).catch(() => assert.fail(`sources: ${JSON.stringify(sources)}`));
+});
+
 test('reads survive the replica pod being killed, and the replica rejoins', async () => {
   const replica = `${release}-postgresql-replica-0`;
   const killed = (await k.core.readNamespacedPod({ name: replica, namespace: ns })).metadata?.uid;
