@@ -1,4 +1,7 @@
-// The shapes the server sends (admin-metrics/src/live.ts); kept apart so the page never imports Node code.
+// The shapes the server sends (admin-metrics/src/live.ts); kept apart so the page never imports Node code
+// (type-only imports from core are erased by the bundler).
+import type { DecisionRecord } from '@avelon/core/metrics/decisions.ts';
+
 export type Unit = 'perSecond' | 'ratio' | 'seconds' | 'count' | 'perRequest' | 'percent';
 export type Role = 'api' | 'worker' | 'operator';
 
@@ -22,22 +25,8 @@ export interface SourceState {
   error?: string;
 }
 
-export interface Decision {
-  seq: number;
-  policy: string;
-  time: string;
-  target: string;
-  kind: 'cpuTarget' | 'minReplicas' | 'cacheTtl';
-  hpa?: string;
-  queue?: string;
-  cacheClass?: string;
-  from: number;
-  to: number;
-  reason: string;
-  mode: 'applied' | 'dryRun' | 'refused';
-  observed: Record<string, number>;
-  panel: string | null;
-}
+/** A decision as the server sends it: the operator's record (a contract in core), placed on a panel. */
+export type Decision = DecisionRecord & { panel: string | null };
 
 export interface OperatorState {
   state: 'up' | 'unreachable' | 'unconfigured';
