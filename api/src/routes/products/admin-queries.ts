@@ -2,7 +2,8 @@ import type { Db } from '@avelon/core';
 import { type SQL, sql } from 'drizzle-orm';
 import { pgArray } from '../../db/pg-errors.ts';
 import { updateSets } from '../../db/update-sets.ts';
-import type { ProductCreate, ProductUpdate } from './schemas.ts';
+import { ApiError } from '../../errors.ts';
+import { MAX_STOCK, type ProductCreate, type ProductUpdate } from './schemas.ts';
 
 type Row = Record<string, unknown>;
 
@@ -63,6 +64,23 @@ export async function updateProduct(db: Db, id: number, body: ProductUpdate): Pr
     ${replaceCategories}
     SELECT id FROM u`);
   return result.rows.length > 0;
+}
+
+/**
+ * Adds `delta` to the stock of a product whose row the caller's transaction holds locked (lockProduct
+ * read `stock` under that lock, so it is current): below zero is a 409 and above the column's range a
+ * 422, both before anything is written. The UPDATE itself is relative, so even a caller that forgot the
+ * lock could not overwrite a concurrent checkout; the CHECK constraint is the last line.
+ */
+export async function adjustStock(tx: Db, id: number, stock: number, delta: number): Promise<void> {
+  const next = stock + delta;
+  if (next < 0) throw new ApiError('API_ERR_STOCK_BELOW_ZERO', undefined, { details: { stock, delta } });
+  if (next > MAX_STOCK) {
+    throw new ApiError('API_ERR_UNPROCESSABLE', 'The stock would exceed the largest a product can hold.', {
+      details: { stock, delta, maxStock: MAX_STOCK },
+    });
+  }
+  await tx.execute(sql`UPDATE products SET stock = stock + ${delta}, updated_at = now() WHERE id = ${id}`);
 }
 
 export async function deleteProduct(db: Db, id: number): Promise<boolean> {

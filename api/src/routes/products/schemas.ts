@@ -102,6 +102,9 @@ export const ProductDetail = Type.Object({
 });
 export type ProductDetail = Static<typeof ProductDetail>;
 
+/** The largest stock a product can hold: `products.stock` is a 32-bit integer. */
+export const MAX_STOCK = 2_147_483_647;
+
 /** Admin: create. Unknown fields are rejected (no mass assignment). */
 export const ProductCreate = Type.Object(
   {
@@ -112,7 +115,14 @@ export const ProductCreate = Type.Object(
     priceCents: Type.Integer({ minimum: 0, maximum: MAX_PRICE_CENTS, description: 'Cents; at most MAX_PRICE_CENTS.' }),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
     discountPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    stock: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+    stock: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_STOCK,
+        description:
+          'Absolute stock. On update it needs If-Match (428 without): a value read earlier would undo the checkouts since. Prefer PATCH /admin/products/{id}/stock with a delta.',
+      }),
+    ),
     isAvailable: Type.Optional(Type.Boolean()),
     isFeatured: Type.Optional(Type.Boolean()),
     images: Type.Optional(Type.Array(Type.String({ format: 'uri', maxLength: 500 }), { maxItems: 20 })),
@@ -125,3 +135,32 @@ export type ProductCreate = Static<typeof ProductCreate>;
 /** Admin: partial update; at least one field. */
 export const ProductUpdate = Type.Partial(ProductCreate, { additionalProperties: false, minProperties: 1 });
 export type ProductUpdate = Static<typeof ProductUpdate>;
+
+/** Admin: a relative stock change, applied under the product's row lock (never below zero). */
+export const StockAdjustment = Type.Object(
+  {
+    delta: Type.Integer({
+      minimum: -MAX_STOCK,
+      maximum: MAX_STOCK,
+      description:
+        'Units to add (goods received) or, negative, to remove (damaged, recounted). A result below 0 is a 409 API_ERR_STOCK_BELOW_ZERO and changes nothing.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type StockAdjustment = Static<typeof StockAdjustment>;
+
+// One entity tag, quoted, optionally weak (RFC 9110 8.8.3): etagc is any visible character but `"`.
+const entityTag = '(W/)?"[\\x21\\x23-\\x7e]*"';
+
+/** Conditional admin writes: a malformed If-Match is a 400, never a silent 412. */
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      maxLength: 1000,
+      pattern: `^\\s*(\\*|${entityTag}(\\s*,\\s*${entityTag})*)\\s*$`,
+      description:
+        'The ETag of GET /products/{id} (or of a previous admin write) as you read it: the write is refused with 412 API_ERR_PRECONDITION_FAILED if the product has changed since. Strong comparison: weak tags never match.',
+    }),
+  ),
+});
