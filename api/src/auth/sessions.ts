@@ -86,7 +86,10 @@ export class SessionService {
   /** The user of a verified token whose session is still valid; throws 401 or 503 otherwise. */
   async resolve(claims: AccessClaims): Promise<AuthUser> {
     const now = Date.now();
-    const local = this.#local.get(claims.jti);
+    // A session serves only the token it was issued with: one naming another user (signed with a leaked
+    // key around someone's session id) is refused instead of being read as the session's user.
+    const cached = this.#local.get(claims.jti);
+    const local = cached?.user.id === claims.userId ? cached : undefined;
     const maxAge = this.#o.busHealthy() ? this.#o.ttls.ms('session') : this.#o.degradedMaxAgeMs;
     if (local && now - local.checkedAt < maxAge && now < local.expMs) {
       this.#o.checks.labels('memory', 'valid').inc();
@@ -117,6 +120,11 @@ export class SessionService {
       throw new ApiError('API_ERR_UNAUTHENTICATED', 'The session has ended; sign in again.');
     }
     const [id, role] = value.split('|');
+    if (Number(id) !== claims.userId) {
+      // Not this token's session: for this token it is as good as ended (the session itself stays).
+      this.#o.checks.labels('redis', 'revoked').inc();
+      throw new ApiError('API_ERR_UNAUTHENTICATED', 'The token is invalid or expired.');
+    }
     const user: AuthUser = { id: Number(id), role: role === 'admin' ? 'admin' : 'customer', jti: claims.jti };
     this.#local.set(claims.jti, { user, checkedAt: now, expMs: claims.exp * 1000 });
     if (this.#local.size > 100_000) this.#local.delete(this.#local.keys().next().value as string);

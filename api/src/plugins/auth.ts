@@ -33,6 +33,17 @@ export function authHooks(deps: Pick<AppDeps, 'tokens' | 'sessions'>): AuthHooks
   return { user, admin };
 }
 
+/**
+ * The answer when a signed-in user's account turns out to be gone (deleted after sign-in): every session
+ * of the user ends and the request is a 401, instead of a 404 for one's own account or a 500 from a
+ * foreign key. Users are deleted outside the API, so this is where their sessions learn of it.
+ */
+export async function accountGone(deps: Pick<AppDeps, 'sessions'>, user: AuthUser): Promise<ApiError> {
+  // The 401 is right even if Redis cannot be reached now; the next request finds the account gone again.
+  await deps.sessions.revokeAll(user.id).catch(() => {});
+  return new ApiError('API_ERR_UNAUTHENTICATED', 'The account no longer exists; sign in again.');
+}
+
 /** The signed-in user of a route behind the `user` hook. */
 export function currentUser(request: FastifyRequest): AuthUser {
   if (!request.user) throw new ApiError('API_ERR_UNAUTHENTICATED');

@@ -1,6 +1,7 @@
 import { rememberWrite, userKey } from '../../db/consistency.ts';
+import { PG_FOREIGN_KEY_VIOLATION, pgError } from '../../db/pg-errors.ts';
 import { ApiError } from '../../errors.ts';
-import { currentUser } from '../../plugins/auth.ts';
+import { accountGone, currentUser } from '../../plugins/auth.ts';
 import { bearer, errors } from '../../schemas/common.ts';
 import type { App, RouteContext } from '../context.ts';
 import { addItem, getCart, removeItem, setQuantity } from './queries.ts';
@@ -38,7 +39,15 @@ export async function cartRoutes(app: App, { deps, auth, limits }: RouteContext)
     async (request) => {
       const user = currentUser(request);
       const { productId, quantity = 1 } = request.body;
-      if (!(await addItem(db.primary, user.id, productId, quantity))) {
+      const added = await addItem(db.primary, user.id, productId, quantity).catch((error: unknown) => {
+        // The cart's row refers to the user: a foreign-key failure there means the account was deleted
+        // after sign-in; on the line's product, that it was deleted meanwhile.
+        const pg = pgError(error);
+        if (pg?.code !== PG_FOREIGN_KEY_VIOLATION) throw error;
+        return pg.constraint === 'carts_user_id_users_id_fk' ? null : false;
+      });
+      if (added === null) throw await accountGone(deps, user);
+      if (!added) {
         throw new ApiError('API_ERR_UNPROCESSABLE', `Product ${productId} does not exist or is not for sale.`);
       }
       return afterWrite(user.id);

@@ -1,6 +1,5 @@
 import { rememberWrite, userKey } from '../../db/consistency.ts';
-import { notFound } from '../../errors.ts';
-import { currentUser } from '../../plugins/auth.ts';
+import { accountGone, currentUser } from '../../plugins/auth.ts';
 import { bearer, errors } from '../../schemas/common.ts';
 import type { App, RouteContext } from '../context.ts';
 import { getMe, updateMe } from './queries.ts';
@@ -13,12 +12,14 @@ export async function userRoutes(app: App, { deps, auth, limits }: RouteContext)
     '/users/me',
     {
       onRequest: auth.user,
-      schema: { tags: ['users'], security: bearer, response: { 200: Me, ...errors(401, 404) } },
+      schema: { tags: ['users'], security: bearer, response: { 200: Me, ...errors(401) } },
     },
     async (request) => {
       const user = currentUser(request);
-      const me = await db.read((d) => getMe(d, user.id), { userKey: userKey(user.id) });
-      if (!me) throw notFound('User');
+      // A replica may not have replayed a fresh sign-up yet: absence counts only when the primary agrees.
+      const me =
+        (await db.read((d) => getMe(d, user.id), { userKey: userKey(user.id) })) ?? (await getMe(db.primary, user.id));
+      if (!me) throw await accountGone(deps, user);
       return me;
     },
   );
@@ -32,13 +33,13 @@ export async function userRoutes(app: App, { deps, auth, limits }: RouteContext)
         tags: ['users'],
         security: bearer,
         body: MeUpdate,
-        response: { 200: Me, ...errors(401, 404, 413, 415) },
+        response: { 200: Me, ...errors(401, 413, 415) },
       },
     },
     async (request) => {
       const user = currentUser(request);
       const me = await updateMe(db.primary, user.id, request.body.name);
-      if (!me) throw notFound('User');
+      if (!me) throw await accountGone(deps, user);
       await rememberWrite(db, deps.writePositions, [userKey(user.id)]);
       return me;
     },
