@@ -1,10 +1,11 @@
 import { V1MicroTime } from '@kubernetes/client-node';
 import type { Redis } from 'ioredis';
 import type { Action, HpaState } from '../decide/index.ts';
+import type { EventReason } from '../evaluate/index.ts';
 import type { Effects } from './effects.ts';
 import { patchHpaField, readHpa } from './hpa.ts';
 import type { Kube } from './kube.ts';
-import { type EventReason, reportingController } from './reasons.ts';
+import { reportingController } from './reasons.ts';
 import { readTtls, writeTtl } from './ttl.ts';
 
 /** The policy an evaluation is about, for Events' `regarding`. */

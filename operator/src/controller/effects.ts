@@ -1,5 +1,5 @@
 import type { Action, HpaState } from '../decide/index.ts';
-import type { EventReason } from './reasons.ts';
+import type { EventReason } from '../evaluate/index.ts';
 
 /**
  * Everything a policy evaluation does to the outside world, behind one interface: the cluster

@@ -36,7 +36,7 @@ export function kubeClients(path: string): Kube {
 /** The HTTP status of a failed API call (0 when it never got an answer). */
 export const statusOf = (e: unknown): number => (e instanceof ApiException ? e.code : 0);
 
-/** The apiserver's own message of a failed call (its Status body), else the error's. */
+/** The apiserver's own message of a failed call (its Status body), else the error's (with its cause). */
 export function messageOf(e: unknown): string {
   if (e instanceof ApiException) {
     try {
@@ -44,5 +44,7 @@ export function messageOf(e: unknown): string {
       if (body?.message) return body.message;
     } catch {}
   }
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  // fetch's own message ("fetch failed") says nothing; its cause says what (ECONNREFUSED, a TLS error).
+  return e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message;
 }

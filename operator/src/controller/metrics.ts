@@ -11,7 +11,13 @@ export class OperatorMetrics {
   readonly registry: Registry;
   constructor(registry = new Registry()) {
     this.registry = registry;
-    for (const d of [m.operatorEvaluations, m.operatorChanges, m.operatorLeader, m.operatorSourceErrors])
+    for (const d of [
+      m.operatorEvaluations,
+      m.operatorChanges,
+      m.operatorLeader,
+      m.operatorSourceErrors,
+      m.operatorWatchRestarts,
+    ])
       metric(registry, d);
   }
 
@@ -59,6 +65,16 @@ export class OperatorMetrics {
 
   sourceErrors(source: string, n: number) {
     if (n > 0) metric(this.registry, m.operatorSourceErrors).inc({ source }, n);
+  }
+
+  /** A status write, and why (see evaluate/status-write.ts). */
+  statusWritten(policy: string, reason: 'new' | 'changed' | 'heartbeat') {
+    metric(this.registry, m.operatorStatusWrites).inc({ policy, reason });
+  }
+
+  /** The watch of ScalingPolicies was lost and is restarted after a back-off. */
+  watchRestarted() {
+    metric(this.registry, m.operatorWatchRestarts).inc();
   }
 
   leader(isLeader: boolean) {

@@ -1,31 +1,5 @@
-/**
- * Event reasons, all in one place (as KEDA keeps them in pkg/eventreason): dashboards and alerts
- * match on these strings, so they are API and never spelled inline.
- */
-export const EventReason = {
-  CpuTargetLowered: 'CpuTargetLowered',
-  CpuTargetRaised: 'CpuTargetRaised',
-  FloorRaised: 'MinReplicasRaised',
-  FloorLowered: 'MinReplicasLowered',
-  CacheTtlChanged: 'CacheTtlChanged',
-  DryRunDecision: 'DryRunDecision',
-  MetricsUnavailable: 'MetricsUnavailable',
-  MetricsRecovered: 'MetricsRecovered',
-  KedaManagedHpa: 'KedaManagedHpa',
-  HpaNotFound: 'HpaNotFound',
-  NoCpuMetric: 'NoCpuMetric',
-  UnknownCacheClass: 'UnknownCacheClass',
-  ApplyFailed: 'ApplyFailed',
-  InvalidSpec: 'InvalidSpec',
-} as const;
-export type EventReason = (typeof EventReason)[keyof typeof EventReason];
-
-/** Condition types of a ScalingPolicy's status. */
-export const ConditionType = {
-  Ready: 'Ready',
-  MetricsAvailable: 'MetricsAvailable',
-  Applied: 'Applied',
-} as const;
+// The operator's identity on what it writes to the apiserver. The Event reasons and condition types
+// themselves are chosen by the plain evaluation code, so they live beside it (evaluate/reasons.ts).
 
 /** The `reportingController` of every Event the operator writes. */
 export const reportingController = 'autoscaling.avelon.io/operator';

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Effects } from '../controller/effects.ts';
-import type { EventReason } from '../controller/reasons.ts';
 import { readTtls, writeTtl } from '../controller/ttl.ts';
 import type { ScalingPolicySpec } from '../crd/index.ts';
 import type { Action, HpaState } from '../decide/index.ts';
+import type { EventReason } from '../evaluate/index.ts';
 
 /** One line of what standalone mode did or would do. */
 export interface StandaloneEvent {

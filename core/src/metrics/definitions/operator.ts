@@ -56,6 +56,18 @@ export const operatorMetrics = {
     help: '1 while this operator process holds the Lease and may write, 0 otherwise.',
     labelNames: [],
   }),
+  operatorStatusWrites: def({
+    name: 'avelon_operator_status_writes_total',
+    type: 'counter',
+    help: 'ScalingPolicy status writes, by policy and why (new, changed, heartbeat); an evaluation that changed nothing but the observed figures writes none until the heartbeat.',
+    labelNames: ['policy', 'reason'],
+  }),
+  operatorWatchRestarts: def({
+    name: 'avelon_operator_watch_restarts_total',
+    type: 'counter',
+    help: 'Times the watch of ScalingPolicies was lost (an error) and restarted after a back-off.',
+    labelNames: [],
+  }),
   operatorEvaluationSeconds: def({
     name: 'avelon_operator_evaluation_duration_seconds',
     type: 'histogram',
