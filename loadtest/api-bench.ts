@@ -46,15 +46,18 @@ const outOfReach = {
 // info: the start-up line says where it listens; nothing is logged per request.
 const api = { LOG_LEVEL: 'info', DOCS_ENABLED: 'false', ...outOfReach };
 const [cached, before] = await Promise.all([
-  startServer('api (default)', 'api/src/server.ts', { ...api, INSTANCE_ID: 'bench-default' }, root),
+  startServer('api (default)', 'api/src/main.ts', { ...api, INSTANCE_ID: 'bench-default' }, root, { ops: true }),
   startServer(
     'api (before: cache off, primary only)',
-    'api/src/server.ts',
+    'api/src/main.ts',
     { ...api, CACHE_ENABLED: 'false', DATABASE_REPLICA_URLS: '', INSTANCE_ID: 'bench-before' },
     root,
+    { ops: true },
   ),
 ]);
 const started: Started[] = [cached, before];
+/** Where an API serves /metrics: its ops server. */
+const metricsOf = (s: Started) => s.opsUrl ?? s.url;
 
 console.log(`==> catalogue from ${cached.url} (kept in ${catalogueFile})`);
 const catalogue: Catalogue = await catalogueFor(cached.url, catalogueFile);
@@ -93,14 +96,14 @@ interface Sample {
 const results = new Map<string, Sample[]>();
 const measure = async (key: string, target: Started, targetPaths: string[], rate: number) => {
   const hasMetrics = target !== bare;
-  const c0 = hasMetrics ? await counters(target.url) : undefined;
+  const c0 = hasMetrics ? await counters(metricsOf(target)) : undefined;
   const result = await attack({
     targets: vegetaTargets(target.url, targetPaths),
     rate,
     durationSeconds: seconds,
     workers: rate === 0 ? workers : 1000,
   });
-  const c1 = hasMetrics ? await counters(target.url) : undefined;
+  const c1 = hasMetrics ? await counters(metricsOf(target)) : undefined;
   const m = c0 && c1 ? between(c0, c1, result.requests) : { hitRate: null, dbQueriesPerRequest: null };
   const list = results.get(key) ?? [];
   list.push({ result, ...m });
@@ -140,7 +143,7 @@ const token = await adminToken(cached.url, {
 });
 const hotGen = browseGenerator(catalogue, { seed: 7 });
 const hot = [...new Set(Array.from({ length: 2000 }, () => Number(hotGen.nextOf('detail').path.split('/').at(-1))))];
-const w0 = await counters(cached.url);
+const w0 = await counters(metricsOf(cached));
 const [load, writes]: [AttackResult, StalenessResult] = await Promise.all([
   attack({
     targets: vegetaTargets(cached.url, paths(77, writeBrowseRate * writeSeconds)),
@@ -158,7 +161,7 @@ const [load, writes]: [AttackResult, StalenessResult] = await Promise.all([
     boundMs: 1000,
   }),
 ]);
-const w1 = await counters(cached.url);
+const w1 = await counters(metricsOf(cached));
 const underWrites = between(w0, w1, load.requests + writes.reads);
 
 for (const s of started) await s.stop();
@@ -256,7 +259,7 @@ Node ${process.version}, 2 shared cores; load average at the end ${loadavg()
   .join(', ')} (absolute numbers drift with the machine's other work: compare the ratios, each taken within one round).
 
 - **Targets**, all on the same stack: **bare** = loadtest/bare-fastify.ts answering JSON bodies of the API's size
-  (the ceiling); **default** = \`node api/src/server.ts\` as installed (cache on, rate limiter on with its
+  (the ceiling); **default** = \`node api/src/main.ts\` as installed (cache on, rate limiter on with its
   limits set out of reach, so every request pays the limiter's Redis round trip); **before** = the same with
   \`CACHE_ENABLED=false\` and \`DATABASE_REPLICA_URLS=\` (every read on the primary, the seed's design).
 - **Warm-up**: the browse mix at ${warmupRate}/s for ${warmupSeconds} s on *default*; 3 s on the others.

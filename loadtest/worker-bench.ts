@@ -44,10 +44,22 @@ process.on('exit', () => {
 });
 process.on('SIGINT', () => process.exit(130));
 
-async function startProcess(script: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
+/** Starts `script` with its HTTP port (PORT for the mail sink, OPS_PORT for a worker) and waits for `ready`. */
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  ready: string,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [script], {
     cwd: root,
-    env: { ...process.env, ...env, REDIS_QUEUE_URL: config.REDIS_QUEUE_URL, PORT: String(port) },
+    env: {
+      ...process.env,
+      ...env,
+      REDIS_QUEUE_URL: config.REDIS_QUEUE_URL,
+      PORT: String(port),
+      OPS_PORT: String(port),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.add(child);
@@ -55,7 +67,7 @@ async function startProcess(script: string, env: Record<string, string>, port: n
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     if (
-      await fetch(`http://127.0.0.1:${port}/health`).then(
+      await fetch(`http://127.0.0.1:${port}${ready}`).then(
         (r) => r.ok,
         () => false,
       )
@@ -63,7 +75,7 @@ async function startProcess(script: string, env: Record<string, string>, port: n
       return child;
     await sleep(100);
   }
-  throw new Error(`${script} did not become healthy on ${port}`);
+  throw new Error(`${script} did not become ready on ${port}${ready}`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -104,7 +116,8 @@ async function measure(processes: number, smtpPort: number, sinkHttp: number): P
   };
   const workers: ChildProcess[] = [];
   try {
-    for (let i = 0; i < processes; i++) workers.push(await startProcess('worker/src/main.ts', env, await freePort()));
+    for (let i = 0; i < processes; i++)
+      workers.push(await startProcess('worker/src/main.ts', env, await freePort(), '/readyz'));
     // Warm-up: SMTP pools and JIT, not measured.
     await enqueue(producer, 0, 200);
     await waitCompleted(queue, 200);
@@ -153,7 +166,7 @@ async function waitCompleted(queue: Queue, count: number): Promise<void> {
 
 const smtpPort = await freePort();
 const sinkHttp = await freePort();
-const sink = await startProcess('scripts/mail-sink/main.ts', { SMTP_PORT: String(smtpPort) }, sinkHttp);
+const sink = await startProcess('scripts/mail-sink/main.ts', { SMTP_PORT: String(smtpPort) }, sinkHttp, '/health');
 const runs: Run[] = [];
 try {
   for (let round = 1; round <= config.BENCH_ROUNDS; round++) {

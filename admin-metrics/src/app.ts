@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '@avelon/core';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
@@ -9,18 +10,18 @@ import { DashboardError } from './errors.ts';
 import type { Live } from './live.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dataRoutes } from './routes/data.ts';
-import { healthRoutes } from './routes/health.ts';
 
 // Everything is served by the app itself: scripts, styles and data from 'self', nothing else.
 const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
 /**
- * Builds the dashboard without listening (tests use inject): probes, login, the guarded read-only
- * data routes (JSON + server-sent events) and the built page. The collector loop is the caller's.
+ * Builds the dashboard without listening (tests use inject): login, the guarded read-only data routes
+ * (JSON + server-sent events) and the built page. The collector loop and the ops server (probes,
+ * readiness.ts) are main.ts's.
  */
 export async function buildApp(config: DashboardConfig, live: Live, logger?: FastifyBaseLogger) {
   const app = Fastify({
-    ...(logger ? { loggerInstance: logger } : { logger: { level: config.LOG_LEVEL } }),
+    loggerInstance: logger ?? createLogger({ service: 'admin-metrics', level: config.LOG_LEVEL }),
     trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
@@ -44,7 +45,6 @@ export async function buildApp(config: DashboardConfig, live: Live, logger?: Fas
   });
 
   await app.register(cookie);
-  await app.register(healthRoutes, { config, live });
   await app.register(authRoutes, { config });
   await app.register(dataRoutes, { config, live });
 

@@ -8,7 +8,9 @@ import {
   envUrlList,
   loadConfig,
   nodeEnvShape,
+  opsConfigShape,
   refuseDevelopmentSecrets,
+  refuseSharedOpsPort,
 } from '@avelon/core';
 import { z } from 'zod';
 
@@ -17,6 +19,7 @@ export const dashboardConfigShape = {
   ...nodeEnvShape,
   PORT: envInt(15413, 0, 65535).describe('HTTP port (make up sets it from AVELON_DASHBOARD_PORT).'),
   HOST: z.string().default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 in a container.'),
+  ...opsConfigShape(15416, ' (make up sets it from AVELON_DASHBOARD_OPS_PORT)'),
   LOG_LEVEL: envLogLevel('warn').describe('pino level; `info` logs every request.'),
   TRUST_PROXY: envList('').describe(
     'Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed (login rate limit per client).',
@@ -63,7 +66,9 @@ export const dashboardConfigShape = {
     'Series kept at most (routes, classes, queues ...): bounds memory.',
   ),
 
-  METRICS_API_URLS: envUrlList('http://127.0.0.1:15410/metrics').describe('API /metrics URLs (static targets).'),
+  METRICS_API_URLS: envUrlList('http://127.0.0.1:15415/metrics').describe(
+    'API /metrics URLs (static targets): its ops port (OPS_PORT).',
+  ),
   METRICS_WORKER_URLS: envUrlList('http://127.0.0.1:15411/metrics').describe('Worker /metrics URLs.'),
   METRICS_OPERATOR_URLS: envUrlList('http://127.0.0.1:15412/metrics').describe('Operator /metrics URLs.'),
   OPERATOR_URL: z
@@ -78,7 +83,10 @@ export const dashboardConfigShape = {
   KUBERNETES_API_SERVICE: z.string().default('avelon-api').describe('Service of the API pods.'),
   KUBERNETES_WORKER_SERVICE: z.string().default('avelon-worker').describe('Service of the worker pods.'),
   KUBERNETES_OPERATOR_SERVICE: z.string().default('avelon-operator').describe('Service of the operator pods.'),
-  KUBERNETES_METRICS_PORT: z.string().default('metrics').describe('Named port of /metrics in those Services.'),
+  KUBERNETES_METRICS_PORT: z
+    .string()
+    .default('metrics')
+    .describe('Named port of /metrics in those Services (every app\u2019s ops port is named metrics).'),
   KUBECONFIG: z
     .string()
     .default('')
@@ -111,5 +119,6 @@ export function loadDashboardConfig(env: Record<string, string | undefined> = pr
   refuseDevelopmentSecrets(config, [
     { name: 'SESSION_SECRET', value: config.SESSION_SECRET, developmentDefault: developmentSessionSecret },
   ]);
+  refuseSharedOpsPort(config);
   return config;
 }

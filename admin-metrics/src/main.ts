@@ -1,18 +1,21 @@
 // Starts the dashboard: loads config, builds the collector (scrape or Prometheus), the decision feed
-// and the app, listens; closes on SIGTERM/SIGINT.
+// and the app, listens on PORT and serves the ops server on OPS_PORT; closes on SIGTERM/SIGINT.
+import { createLogger, processRegistry, startOpsServer } from '@avelon/core';
 import { buildApp } from './app.ts';
 import { isPasswordHash } from './auth/password.ts';
 import { loadDashboardConfig } from './config.ts';
 import { History } from './history/history.ts';
 import { Live } from './live.ts';
+import { readinessChecks } from './readiness.ts';
 import { DecisionFeed } from './sources/decisions.ts';
 import { PrometheusCollector } from './sources/prometheus.ts';
 import { ScrapeCollector } from './sources/scrape.ts';
 import { kubernetesTargets, staticTargets } from './sources/targets.ts';
 
 const c = loadDashboardConfig();
+const logger = createLogger({ service: 'admin-metrics', level: c.LOG_LEVEL });
 if (c.ADMIN_PASSWORD_HASH && !isPasswordHash(c.ADMIN_PASSWORD_HASH)) {
-  console.error('ADMIN_PASSWORD_HASH is not a scrypt hash (node admin-metrics/src/auth/hash-password.ts makes one)');
+  logger.fatal('ADMIN_PASSWORD_HASH is not a scrypt hash (node admin-metrics/src/auth/hash-password.ts makes one)');
   process.exit(1);
 }
 
@@ -52,24 +55,37 @@ if (c.METRICS_SOURCE === 'prometheus') {
   });
 }
 
-const app = await buildApp(c, live);
+const app = await buildApp(c, live, logger);
 live.start();
+
+const ops = await startOpsServer({
+  host: c.OPS_HOST,
+  port: c.OPS_PORT,
+  registry: processRegistry(),
+  checks: readinessChecks(c),
+  logger,
+});
 
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;
+    ops.drain();
     live.stop();
     setTimeout(() => process.exit(1), 5000).unref();
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    app
+      .close()
+      .then(() => ops.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   });
 }
 
 await app.listen({ port: c.PORT, host: c.HOST });
-console.log(
-  `${new Date().toISOString()} admin-metrics listening on http://${c.HOST}:${c.PORT} (${c.METRICS_SOURCE}${c.KUBERNETES_DISCOVERY ? ', EndpointSlices' : ''})`,
+logger.info(
+  { source: c.METRICS_SOURCE, discovery: c.KUBERNETES_DISCOVERY ? 'EndpointSlices' : 'static' },
+  'admin-metrics listening',
 );

@@ -5,19 +5,19 @@ import type { AppDeps } from './deps.ts';
 import { fastifyTimeouts } from './http-timeouts.ts';
 import { authHooks } from './plugins/auth.ts';
 import { registerDocs } from './plugins/docs.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { guardOpsRoutes } from './plugins/ops-routes.ts';
 import { registerOtel } from './plugins/otel.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
 import type { RouteContext } from './routes/context.ts';
-import { healthRoutes } from './routes/health/routes.ts';
 import { apiRoutes } from './routes/index.ts';
 import { storableValidatorFactory } from './validation/storable.ts';
 
 /**
- * Builds the API from plugins, without listening (tests use inject). Order matters: telemetry first,
- * then errors, headers and the ops-port guard, metrics, docs, health (not rate-limited), then the rate limiter and the routes.
+ * Builds the API from plugins, without listening (tests use inject; main.ts listens, and serves probes,
+ * metrics and /docs on the ops server, see ops.ts). Order matters: telemetry first, then errors,
+ * headers and the ops-port guard, metrics, docs, then the rate limiter and the routes.
  */
 export async function buildApp(config: ApiConfig, deps: AppDeps, logger: FastifyBaseLogger) {
   const app = Fastify({
@@ -32,6 +32,9 @@ export async function buildApp(config: ApiConfig, deps: AppDeps, logger: Fastify
     schemaController: { compilersFactory: { buildValidator: storableValidatorFactory() } },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // What the router and node's HTTP parser refuse also answers in the registry's shape, with a code.
+    frameworkErrors,
+    clientErrorHandler,
     ...fastifyTimeouts(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -43,18 +46,12 @@ export async function buildApp(config: ApiConfig, deps: AppDeps, logger: Fastify
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
-  guardOpsRoutes(app, config);
+  guardOpsRoutes(app);
   await app.register(metricsPlugin, { registry: deps.registry });
   if (config.DOCS_ENABLED) await registerDocs(app);
   app.decorateRequest('user', null);
 
-  const ctx: RouteContext = {
-    deps,
-    auth: authHooks(deps),
-    limits: { auth: [], checkout: async () => {}, writes: async () => {} },
-  };
-  await app.register(healthRoutes, ctx);
-  ctx.limits = await registerRateLimits(app, deps);
+  const ctx: RouteContext = { deps, auth: authHooks(deps), limits: await registerRateLimits(app, deps) };
   await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' });
 
   app.addHook('onClose', async () => {

@@ -15,10 +15,10 @@ test('production refuses the development JWT secret', () => {
   assert.equal(loadApiConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET, secret);
 });
 
-test('production keeps /metrics and /docs off the public port: OPS_PORT defaults to 9464, 0 is refused', () => {
-  assert.equal(loadApiConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).OPS_PORT, 9464);
-  rejects({ NODE_ENV: 'production', JWT_SECRET: secret, OPS_PORT: '0' }, /OPS_PORT/);
-  assert.equal(loadApiConfig({}).OPS_PORT, 0, 'development: one port');
+test('/metrics and /docs have a port of their own, never PORT', () => {
+  assert.equal(loadApiConfig({}).OPS_PORT, 15415);
+  rejects({ PORT: '8080', OPS_PORT: '8080' }, /OPS_PORT/);
+  assert.equal(loadApiConfig({ PORT: '0', OPS_PORT: '0' }).OPS_PORT, 0, 'a free port each (tests)');
 });
 
 test('timeouts: headers within the request timeout', () => {

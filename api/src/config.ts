@@ -7,12 +7,13 @@ import {
   envInt,
   envList,
   envLogLevel,
-  isProduction,
   loadConfig,
   nodeEnvShape,
+  opsConfigShape,
   queueConfigShape,
   redisConfigShape,
   refuseDevelopmentSecrets,
+  refuseSharedOpsPort,
 } from '@avelon/core';
 import { z } from 'zod';
 
@@ -30,13 +31,8 @@ export const apiConfigShape = {
   TRUST_PROXY: envList('').describe(
     'Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed; empty trusts none.',
   ),
-  OPS_PORT: envInt(0, 0, 65535).describe(
-    'Port of /metrics and /docs (and health), kept off the public port; 0 serves them on PORT. When NODE_ENV=production, unset means 9464 and they are never served on PORT.',
-  ),
-  OPS_HOST: z
-    .string()
-    .default('127.0.0.1')
-    .describe('Interface of OPS_PORT; 0.0.0.0 in a container (the image sets it).'),
+  // Never on PORT: internals (metrics) and the API's full description (docs) are for operations only.
+  ...opsConfigShape(15415, ' and /docs (make up sets it from AVELON_API_OPS_PORT; the image: 9464)'),
   HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, 100).describe(
     'A request (headers and body) not received in full within this is answered 408 and its socket closed.',
   ),
@@ -119,24 +115,17 @@ export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
 // Anyone can read this default here; production refuses it.
 const developmentJwtSecret = apiConfigShape.JWT_SECRET.parse(undefined);
-/** Where /metrics and /docs go in production when OPS_PORT is not set (the Prometheus exporter range). */
-export const productionOpsPort = '9464';
 
 /**
  * Reads and validates the environment once; throws ConfigError listing every bad key, and, in production,
  * the development JWT secret.
  */
 export function loadApiConfig(env: Record<string, string | undefined> = process.env) {
-  const production = env.NODE_ENV === 'production';
-  const config = loadConfig(apiConfigShape, production ? { OPS_PORT: productionOpsPort, ...env } : env);
+  const config = loadConfig(apiConfigShape, env);
   refuseDevelopmentSecrets(config, [
     { name: 'JWT_SECRET', value: config.JWT_SECRET, developmentDefault: developmentJwtSecret },
   ]);
-  if (isProduction(config) && config.OPS_PORT === 0) {
-    throw new ConfigError([
-      'OPS_PORT: 0 would serve /metrics and /docs on the public port; refused when NODE_ENV=production',
-    ]);
-  }
+  refuseSharedOpsPort(config);
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(['HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS']);
   }

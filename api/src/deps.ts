@@ -4,11 +4,12 @@ import {
   DatabaseRouter,
   metric,
   metricCatalog,
+  processRegistry,
   RedisWritePositionStore,
   type WritePositionStore,
 } from '@avelon/core';
 import type { FastifyBaseLogger } from 'fastify';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { OtpService } from './auth/otp.ts';
 import { SessionService } from './auth/sessions.ts';
 import { TokenSigner } from './auth/tokens.ts';
@@ -42,13 +43,12 @@ export interface AppDeps {
 /** Connects to Postgres and both Redis servers and wires the cache, sessions and queue producer. */
 export async function createDeps(config: ApiConfig, log: FastifyBaseLogger): Promise<AppDeps> {
   const instanceId = config.INSTANCE_ID || `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = processRegistry();
   const m = <K extends keyof typeof metricCatalog>(k: K) => metric(registry, metricCatalog[k]);
 
   const cacheRedis = cacheConnection(config.REDIS_CACHE_URL, config.REDIS_COMMAND_TIMEOUT_MS, 'api-cache');
   const subRedis = cacheConnection(config.REDIS_CACHE_URL, config.REDIS_COMMAND_TIMEOUT_MS, 'api-cache-sub');
-  // Connection errors are expected while Redis is down; the breaker and health check report them.
+  // Connection errors are expected while Redis is down; the breaker and /readyz report them.
   for (const r of [cacheRedis, subRedis]) r.on('error', () => {});
   const l2Available = m('cacheL2Available');
   const breaker = new CircuitBreaker(cacheRedis, config.CACHE_BREAKER_MS, (ok) => {

@@ -1,5 +1,6 @@
 // @avelon/core: what every Avelon app shares — validated config, the database schema, the database
-// router (replicas, read-your-writes), metric names. Core imports no app.
+// router (replicas, read-your-writes), metric names, the runtime every app shares (logger, ops server).
+// Core imports no app.
 
 export {
   type CacheClass,
@@ -48,7 +49,7 @@ export {
 } from './metrics/decisions.ts';
 export { type Bucket, histogramQuantile, increases, mergeBuckets, seriesKey, sum } from './metrics/histogram.ts';
 export { parsePrometheusText, type Sample } from './metrics/prom-text.ts';
-export { metric } from './metrics/registry.ts';
+export { metric, processRegistry } from './metrics/registry.ts';
 export {
   addToOutbox,
   deleteOutboxRows,
@@ -61,6 +62,7 @@ export {
 } from './outbox/outbox.ts';
 export { type QueueConfig, queueConfigShape } from './queues/config.ts';
 export {
+  EMAIL_PATTERN,
   type JobKind,
   type JobPayload,
   jobEntityKey,
@@ -80,5 +82,20 @@ export {
 } from './queues/producer.ts';
 export { redisConfigShape } from './redis/config.ts';
 export { cacheConnection, queueProducerConnection, queueWorkerConnection } from './redis/connections.ts';
-export { serializeError } from './runtime/log-errors.ts';
-export { assertSupportedNode, SUPPORTED_NODE_MAJOR } from './runtime/node-version.ts';
+export {
+  assertSupportedNode,
+  type CheckFn,
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type OpsRoute,
+  type OpsServer,
+  type OpsServerOptions,
+  opsConfigShape,
+  type ReadinessCheck,
+  type ReadinessReport,
+  refuseSharedOpsPort,
+  SUPPORTED_NODE_MAJOR,
+  serializeError,
+  startOpsServer,
+} from './runtime/index.ts';

@@ -23,8 +23,9 @@ export function parseCounters(text: string): ApiCounters {
   };
 }
 
-export async function counters(baseUrl: string): Promise<ApiCounters> {
-  const res = await fetch(`${baseUrl}/metrics`);
+/** The counters now, from /metrics of the API's ops server (`opsUrl`, its OPS_PORT). */
+export async function counters(opsUrl: string): Promise<ApiCounters> {
+  const res = await fetch(`${opsUrl}/metrics`);
   return parseCounters(await res.text());
 }
 

@@ -23,21 +23,23 @@ export const browseWeights: ReadonlyArray<readonly [BrowseKind, number]> = [
   ['nav', 0.02],
 ];
 
-const sorts = [
+/** Sort orders of list pages and their shares. */
+export const sorts = [
   ['featured', 0.4],
   ['price_asc', 0.25],
   ['newest', 0.2],
   ['price_desc', 0.15],
 ] as const;
 /** Price bands in cents, as a shop's facet offers them. */
-const priceBands = [
+export const priceBands = [
   [0, 10_000],
   [10_000, 25_000],
   [25_000, 50_000],
   [50_000, 100_000],
   [100_000, 200_000],
 ] as const;
-const listFilters = [
+/** Filters of plain list pages and their shares (`price` takes one of the bands). */
+export const listFilters = [
   ['none', 0.5],
   ['available', 0.25],
   ['price', 0.15],

@@ -1,5 +1,6 @@
 // Child processes of a benchmark: started with the orchestrator's environment plus overrides, ready when
-// they print "listening at http://127.0.0.1:PORT", and killed when the orchestrator exits for any reason.
+// they print "listening at http://127.0.0.1:PORT" (and, for an app with an ops server, its address),
+// and killed when the orchestrator exits for any reason.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
@@ -11,6 +12,8 @@ process.on('exit', () => {
 export interface Started {
   name: string;
   url: string;
+  /** The ops server (/metrics), when started with `ops`. */
+  opsUrl?: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -20,22 +23,25 @@ export async function startServer(
   script: string,
   env: Record<string, string>,
   cwd: string,
+  o: { ops?: boolean } = {},
 ): Promise<Started> {
   const child = spawn(process.execPath, [script], {
     cwd,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', OPS_PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, opsUrl } = await new Promise<{ url: string; opsUrl?: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
       out = (out + chunk.toString()).slice(-20_000);
-      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(out);
-      if (m?.[1]) {
+      const url = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(out)?.[1];
+      // core's ops server logs its address as "ops" (info level).
+      const opsUrl = /"ops":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)?.[1];
+      if (url && (opsUrl || !o.ops)) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve({ url, opsUrl });
       }
     };
     child.stdout?.on('data', onData);
@@ -48,6 +54,7 @@ export async function startServer(
   return {
     name,
     url,
+    opsUrl,
     child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -3,7 +3,8 @@
 // from every API instance until `watchMs` after the write was acknowledged. A read *sent* more than
 // `boundMs` after the acknowledgement that still shows the old value is a stale read (target: none); the
 // stale window of a write is how long after its acknowledgement the old value was still received.
-// Every product touched gets its original price and stock back at the end.
+// Stock changes are relative (`PATCH .../stock {delta}`), as admins make them; every product touched gets
+// its original price and stock back at the end, written with If-Match (an absolute stock requires it).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface StalenessOptions {
@@ -39,14 +40,14 @@ interface Shown {
   stock: number;
 }
 
-async function shown(url: string, id: number): Promise<Shown | undefined> {
+async function shown(url: string, id: number): Promise<(Shown & { etag: string }) | undefined> {
   const res = await fetch(`${url}/api/v1/products/${id}`);
   if (res.status !== 200) {
     await res.arrayBuffer();
     return undefined;
   }
   const body = (await res.json()) as Shown;
-  return { priceCents: body.priceCents, stock: body.stock };
+  return { priceCents: body.priceCents, stock: body.stock, etag: res.headers.get('etag') ?? '' };
 }
 
 export async function adminWrites(o: StalenessOptions): Promise<StalenessResult> {
@@ -71,8 +72,27 @@ export async function adminWrites(o: StalenessOptions): Promise<StalenessResult>
   let next = 0;
   let reader = 0;
 
-  const patch = (id: number, body: Partial<Shown>) =>
-    fetch(`${o.writeUrl}/api/v1/admin/products/${id}`, { method: 'PATCH', headers, body: JSON.stringify(body) });
+  const patch = (id: number, body: Partial<Shown>, etag?: string) =>
+    fetch(`${o.writeUrl}/api/v1/admin/products/${id}`, {
+      method: 'PATCH',
+      headers: etag ? { ...headers, 'if-match': etag } : headers,
+      body: JSON.stringify(body),
+    });
+  const adjust = (id: number, delta: number) =>
+    fetch(`${o.writeUrl}/api/v1/admin/products/${id}/stock`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ delta }),
+    });
+  const restore = async (id: number, original: Shown) => {
+    // A write between the read and the restore (none is expected) would be a 412: read again, once.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const now = await shown(o.writeUrl, id);
+      const res = await patch(id, { priceCents: original.priceCents, stock: original.stock }, now?.etag);
+      await res.arrayBuffer();
+      if (res.status !== 412) return;
+    }
+  };
 
   const one = async (n: number) => {
     const id = o.productIds.find((p, i) => i >= n % o.productIds.length && !busy.has(p));
@@ -81,13 +101,13 @@ export async function adminWrites(o: StalenessOptions): Promise<StalenessResult>
     try {
       const before = await shown(o.writeUrl, id);
       if (!before) return;
-      if (!originals.has(id)) originals.set(id, before);
+      if (!originals.has(id)) originals.set(id, { priceCents: before.priceCents, stock: before.stock });
       // Alternate price and stock, the two fields shop admins change most.
       const field: keyof Shown = n % 2 === 0 ? 'priceCents' : 'stock';
       const old = before[field];
       const value = field === 'stock' && old > 0 ? old - 1 : old + 1;
       const sent = performance.now();
-      const res = await patch(id, { [field]: value });
+      const res = field === 'stock' ? await adjust(id, value - old) : await patch(id, { [field]: value });
       const ack = performance.now();
       await res.arrayBuffer();
       if (res.status !== 200) {
@@ -126,7 +146,7 @@ export async function adminWrites(o: StalenessOptions): Promise<StalenessResult>
     tasks.push(one(next++).catch(() => void result.failedWrites++));
   }
   await Promise.all(tasks);
-  for (const [id, original] of originals) await (await patch(id, original)).arrayBuffer();
+  for (const [id, original] of originals) await restore(id, original);
 
   const sorted = [...writeMs].sort((a, b) => a - b);
   result.writeP50Ms = sorted[Math.floor(sorted.length / 2)] ?? 0;

@@ -1,12 +1,21 @@
 // The operator's one config: every option with its default and a line of why, validated once at
 // start-up (core's loadConfig reports every bad key at once). The only reader of process.env.
-import { envBool, envInt, envUrlList, loadConfig, queueConfigShape, redisConfigShape } from '@avelon/core';
+import {
+  envBool,
+  envInt,
+  envLogLevel,
+  envUrlList,
+  loadConfig,
+  opsConfigShape,
+  queueConfigShape,
+  redisConfigShape,
+} from '@avelon/core';
 import { z } from 'zod';
 
 export const operatorConfigShape = {
-  PORT: envInt(15412, 0, 65535).describe(
-    'HTTP port of /metrics, /healthz and /status (make up sets it from AVELON_OPERATOR_PORT).',
-  ),
+  // The operator serves nothing else: its one port is the ops server's.
+  ...opsConfigShape(15412, ', /status and /decisions (make up sets it from AVELON_OPERATOR_PORT)'),
+  LOG_LEVEL: envLogLevel().describe('pino level; info logs each decision, lease change and policy error.'),
   KUBECONFIG: z
     .string()
     .default('')

@@ -1,26 +1,19 @@
 // Entry point of the operator: `node operator/src/main.ts [--standalone] [--dry-run]`.
 // In a cluster it elects a leader on a Lease and the leader steers every ScalingPolicy of its
-// namespace; with --standalone it runs one policy from a YAML file without a cluster.
+// namespace; with --standalone it runs one policy from a YAML file without a cluster (app.ts).
 import { once } from 'node:events';
 import { hostname } from 'node:os';
-import { cacheConnection, queueProducerConnection } from '@avelon/core';
+import { cacheConnection, createLogger, queueProducerConnection, startOpsServer } from '@avelon/core';
 import type { Redis } from 'ioredis';
+import { buildOperator } from './app.ts';
 import { loadOperatorConfig } from './config.ts';
-import { Controller } from './controller/controller.ts';
-import type { DecisionLog } from './controller/decision-log.ts';
-import { kubeClients } from './controller/kube.ts';
-import { OperatorMetrics } from './controller/metrics.ts';
-import { LeaseElector } from './leader/index.ts';
-import { startHttpServer } from './server.ts';
-import { runStandalone } from './standalone/index.ts';
 
 const config = loadOperatorConfig();
 const args = new Set(process.argv.slice(2));
 const standalone = args.has('--standalone');
 const dryRun = args.has('--dry-run') || config.OPERATOR_DRY_RUN;
 const identity = config.OPERATOR_IDENTITY || `${hostname()}-${process.pid}`;
-const log = (line: string) => console.log(`${new Date().toISOString()} operator ${line}`);
-const metrics = new OperatorMetrics();
+const logger = createLogger({ service: 'operator', level: config.LOG_LEVEL });
 
 /**
  * Both Redis connections, opened now and given a second to be ready: they fail fast (no offline
@@ -38,89 +31,27 @@ const [cacheRedis, queueRedis] = await Promise.all([
   open(queueProducerConnection(config.REDIS_QUEUE_URL, 'operator-queue')),
 ]);
 
-let stop: () => Promise<void>;
-let status: () => unknown;
-let decisions: () => DecisionLog;
-let healthy = () => true;
-
-if (standalone) {
-  const s = runStandalone({
-    policyFile: config.OPERATOR_POLICY_FILE,
-    apiUrls: config.OPERATOR_API_METRICS_URLS,
-    workerUrls: config.OPERATOR_WORKER_METRICS_URLS,
-    dryRun,
-    identity,
-    cacheRedis: cacheRedis.get,
-    queueRedis: queueRedis.get,
-    queuePrefix: config.QUEUE_PREFIX,
-    metrics,
-    log,
-  });
-  metrics.leader(true);
-  stop = s.stop;
-  status = s.status;
-  decisions = () => s.decisions;
-} else {
-  const kube = kubeClients(config.KUBECONFIG);
-  const elector = new LeaseElector({
-    api: kube.coordination,
-    namespace: config.OPERATOR_NAMESPACE,
-    name: config.OPERATOR_LEASE_NAME,
-    identity,
-    leaseDurationSeconds: config.OPERATOR_LEASE_DURATION_S,
-    renewDeadlineSeconds: config.OPERATOR_LEASE_RENEW_DEADLINE_S,
-    retryPeriodSeconds: config.OPERATOR_LEASE_RETRY_S,
-    onChange: (leading) => metrics.leader(leading),
-    log,
-  });
-  const controller = new Controller({
-    kube,
-    namespace: config.OPERATOR_NAMESPACE,
-    identity,
-    dryRun,
-    isLeader: () => elector.isLeader(),
-    cacheRedis: cacheRedis.get,
-    queueRedis: queueRedis.get,
-    queuePrefix: config.QUEUE_PREFIX,
-    metrics,
-    log,
-  });
-  metrics.leader(false);
-  elector.start();
-  controller.start();
-  decisions = () => controller.decisions;
-  status = () => ({
-    mode: 'cluster',
-    identity,
-    namespace: config.OPERATOR_NAMESPACE,
-    leader: elector.isLeader(),
-    dryRun,
-  });
-  stop = async () => {
-    await controller.stop();
-    await elector.release();
-  };
-  healthy = () => true;
-}
-
-const server = await startHttpServer({
-  port: config.PORT,
-  registry: metrics.registry,
-  status: () => status(),
-  decisions: () => decisions(),
-  healthy: () => healthy(),
+const operator = buildOperator({
+  config,
+  standalone,
+  dryRun,
+  identity,
+  cacheRedis: cacheRedis.get,
+  queueRedis: queueRedis.get,
+  logger,
 });
-log(
-  `${standalone ? 'standalone' : 'cluster'} mode, identity ${identity}, http on :${config.PORT}${dryRun ? ', dry run' : ''}`,
-);
+operator.start();
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, ...operator.ops });
+logger.info({ mode: standalone ? 'standalone' : 'cluster', identity, dryRun, ops: ops.url }, 'operator started');
 
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: stopping`);
-  await stop().catch((e) => log(`stop: ${(e as Error).message}`));
-  server.close();
+  logger.info({ signal }, 'stopping');
+  ops.drain();
+  await operator.stop().catch((e: unknown) => logger.error({ err: e }, 'stop failed'));
+  await ops.close();
   cacheRedis.close();
   queueRedis.close();
   process.exit(0);

@@ -16,6 +16,10 @@ export AVELON_WORKER_PORT="${AVELON_WORKER_PORT:-$((base + 11))}"
 export AVELON_OPERATOR_PORT="${AVELON_OPERATOR_PORT:-$((base + 12))}"
 export AVELON_DASHBOARD_PORT="${AVELON_DASHBOARD_PORT:-$((base + 13))}"
 export AVELON_MAIL_PORT="${AVELON_MAIL_PORT:-$((base + 14))}"
+# The ops servers (probes, /metrics) of the apps with a public port too; the worker's and the
+# operator's only port is their ops server.
+export AVELON_API_OPS_PORT="${AVELON_API_OPS_PORT:-$((base + 15))}"
+export AVELON_DASHBOARD_OPS_PORT="${AVELON_DASHBOARD_OPS_PORT:-$((base + 16))}"
 
 # Credentials of a local development stack only; a real installation gets them from secrets.
 export AVELON_DB_NAME=avelon AVELON_DB_USER=avelon AVELON_DB_PASSWORD=avelon

@@ -7,7 +7,8 @@ fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Postgres and PgBouncer refuse to run as root; as root we hand them to the `postgres` system user.
 run_as_db() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # The system PATH only: root's own bin folders (/root/go/bin ...) are not searchable by postgres.
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- env PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"; else "$@"; fi
 }
 own_by_db() {
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$@"; fi
@@ -58,5 +59,5 @@ stop_pid() {
 stack_ports() {
   echo "$AVELON_PG_PRIMARY_PORT $AVELON_PG_REPLICA_PORT $AVELON_PGBOUNCER_PORT $AVELON_REDIS_CACHE_PORT" \
     "$AVELON_REDIS_QUEUE_PORT $AVELON_SMTP_PORT $AVELON_API_PORT $AVELON_WORKER_PORT $AVELON_OPERATOR_PORT" \
-    "$AVELON_DASHBOARD_PORT $AVELON_MAIL_PORT"
+    "$AVELON_DASHBOARD_PORT $AVELON_MAIL_PORT $AVELON_API_OPS_PORT $AVELON_DASHBOARD_OPS_PORT"
 }

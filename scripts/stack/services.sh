@@ -1,5 +1,6 @@
 # Sourced by up.sh, down.sh and status.sh: the app processes listed in services.tsv, run in the
-# background with a pid file and a log each, and judged healthy by an HTTP GET of their health path.
+# background with a pid file and a log each, and judged ready by an HTTP GET of their readiness path on
+# their ops port (/readyz of core's ops server).
 # AVELON_SERVICES=none starts no app, AVELON_SERVICES=api,worker only those (the tests start their own).
 services_list() {
   local only=${AVELON_SERVICES:-all}
@@ -10,26 +11,31 @@ services_list() {
 
 service_pidfile() { echo "$AVELON_DATA_DIR/run/$1.pid"; }
 
-service_healthy() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$1$2"; }
+service_ready() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$1$2"; }
+
+# The value of a port variable named in services.tsv; empty for "-" (no such port).
+port_of() { if [ "$1" = - ]; then echo ""; else echo "${!1}"; fi; }
 
 services_preflight() {
-  local name portvar health cmd
-  while IFS=$'\t' read -r name portvar health links cmd; do
-    pid_alive "$(service_pidfile "$name")" || claim_port "$name" "${!portvar}" "$portvar"
+  local name portvar opsvar ready links cmd
+  while IFS=$'\t' read -r name portvar opsvar ready links cmd; do
+    pid_alive "$(service_pidfile "$name")" && continue
+    [ "$portvar" = - ] || claim_port "$name" "${!portvar}" "$portvar"
+    [ "$opsvar" = "$portvar" ] || claim_port "$name (ops)" "${!opsvar}" "$opsvar"
   done < <(services_list)
 }
 
 services_up() {
-  local name portvar health cmd port
-  while IFS=$'\t' read -r name portvar health links cmd; do
-    port=${!portvar}
-    if pid_alive "$(service_pidfile "$name")"; then step "$name: already running on $port"; continue; fi
-    step "$name: starting on $port"
+  local name portvar opsvar ready links cmd port ops
+  while IFS=$'\t' read -r name portvar opsvar ready links cmd; do
+    port=$(port_of "$portvar") ops=${!opsvar}
+    if pid_alive "$(service_pidfile "$name")"; then step "$name: already running on $(ports_text "$port" "$ops")"; continue; fi
+    step "$name: starting on $(ports_text "$port" "$ops")"
     # `;` not `&&` after cd: with `&&` the whole list would be backgrounded and $! be a wrapper shell.
-    (cd "$AVELON_ROOT"; PORT="$port" nohup bash -c "exec $cmd" >>"$AVELON_DATA_DIR/logs/$name.log" 2>&1 &
+    (cd "$AVELON_ROOT"; PORT="$port" OPS_PORT="$ops" nohup bash -c "exec $cmd" >>"$AVELON_DATA_DIR/logs/$name.log" 2>&1 &
       echo $! >"$(service_pidfile "$name")")
-    wait_until "$name" 60 service_healthy "$port" "$health" ||
-      fail "$name did not become healthy on $port$health; see $AVELON_DATA_DIR/logs/$name.log"
+    wait_until "$name" 60 service_ready "$ops" "$ready" ||
+      fail "$name did not become ready on $ops$ready; see $AVELON_DATA_DIR/logs/$name.log"
   done < <(services_list)
 }
 
@@ -43,21 +49,27 @@ services_down() {
   done < <(services_list | tac)
 }
 
-# "docs=/docs,api=/api/v1" -> "docs http://127.0.0.1:PORT/docs  api http://..."
+# "15410" and "15415" -> "15410 (ops 15415)"; no public port -> the ops port alone.
+ports_text() {
+  if [ -z "$1" ]; then echo "$2"; elif [ "$1" = "$2" ]; then echo "$1"; else echo "$1 (ops $2)"; fi
+}
+
+# "docs=ops:/docs,api=/api/v1" -> "docs http://127.0.0.1:OPS/docs  api http://127.0.0.1:PORT/api/v1"
 service_links() {
-  local port=$1 out="" label path pair
-  IFS=',' read -ra pairs <<<"$2"
+  local port=$1 ops=$2 out="" label path pair
+  IFS=',' read -ra pairs <<<"$3"
   for pair in "${pairs[@]}"; do
     label=${pair%%=*} path=${pair#*=}
-    out+="$label http://127.0.0.1:$port$path  "
+    if [[ $path == ops:* ]]; then out+="$label http://127.0.0.1:$ops${path#ops:}  "; else out+="$label http://127.0.0.1:$port$path  "; fi
   done
   echo "${out%  }"
 }
 
 services_status() {
-  local name portvar health cmd port
-  while IFS=$'\t' read -r name portvar health links cmd; do
-    port=${!portvar}
-    row "$name" "$port" "$(state service_healthy "$port" "$health")" "$(service_links "$port" "$links")"
+  local name portvar opsvar ready links cmd port ops
+  while IFS=$'\t' read -r name portvar opsvar ready links cmd; do
+    port=$(port_of "$portvar") ops=${!opsvar}
+    row "$name" "$(ports_text "$port" "$ops")" "$(state service_ready "$ops" "$ready")" \
+      "$(service_links "$port" "$ops" "$links")"
   done < <(services_list)
 }

@@ -7,7 +7,7 @@ source "$here/postgres.sh"
 source "$here/pgbouncer.sh"
 source "$here/services.sh"
 
-row() { printf '  %-16s %-7s %-10s %s\n' "$1" "$2" "$3" "$4"; }
+row() { printf '  %-16s %-17s %-6s %s\n' "$1" "$2" "$3" "$4"; }
 state() { if "$@" >/dev/null 2>&1; then echo up; else echo down; fi; }
 
 replica_detail() {

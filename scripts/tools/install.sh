@@ -3,7 +3,8 @@
 #   helm, etcd, the Kubernetes components (kube-apiserver, kube-controller-manager,
 #   kube-scheduler, kubelet, kube-proxy, kubectl), crictl, coredns, metrics-server,
 #   vegeta (the open-model HTTP load generator of loadtest/ and `make bench`),
-#   prometheus (the dashboard's Prometheus-mode test)
+#   prometheus (the dashboard's Prometheus-mode test),
+#   toxiproxy (the TCP fault proxy of `make chaos`)
 # Versions live in scripts/tools/versions.env (the only place to change them).
 #
 # Usage:
@@ -38,7 +39,7 @@ FORCE="${AVELON_TOOLS_FORCE:-0}"
 KUBE_MOD_DIR="$here/kube"
 # Built from k8s.io/kubernetes/cmd/<name> inside the kube wrapper module.
 KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
-ALL_TOOLS=(helm etcd "${KUBE_TOOLS[@]}" crictl coredns metrics-server vegeta prometheus)
+ALL_TOOLS=(helm etcd "${KUBE_TOOLS[@]}" crictl coredns metrics-server vegeta prometheus toxiproxy)
 
 log() { printf '==> tools: %s\n' "$*"; }
 die() { printf '==> tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -55,6 +56,7 @@ tool_version() {
     metrics-server) echo "$METRICS_SERVER_VERSION" ;;
     vegeta) echo "$VEGETA_VERSION" ;;
     prometheus) echo "$PROMETHEUS_VERSION" ;;
+    toxiproxy) echo "$TOXIPROXY_VERSION" ;;
     *) die "unknown tool '$1' (known: ${ALL_TOOLS[*]})" ;;
   esac
 }
@@ -66,7 +68,7 @@ tool_eta() {
     etcd) echo "~1 min" ;;
     kube-apiserver) echo "~6 min" ;;
     kubelet | kube-controller-manager | kubectl) echo "~2 min" ;;
-    kube-scheduler | kube-proxy | crictl | vegeta) echo "~1 min" ;;
+    kube-scheduler | kube-proxy | crictl | vegeta | toxiproxy) echo "~1 min" ;;
     coredns | metrics-server) echo "~5 min" ;;
     prometheus) echo "~11 min" ;;
   esac
@@ -220,6 +222,8 @@ build_tool() {
     metrics-server) build_metrics_server "$2" ;;
     vegeta) go_install "$2" github.com/tsenart/vegeta/v12 "$VEGETA_VERSION" "-X main.Version=$VEGETA_VERSION" ;;
     prometheus) build_prometheus "$2" ;;
+    # Its main package is cmd/server (go would name the binary `server`); installed as `toxiproxy`.
+    toxiproxy) go_install "$2" github.com/Shopify/toxiproxy/v2/cmd/server "$TOXIPROXY_VERSION" "-X github.com/Shopify/toxiproxy/v2.Version=$TOXIPROXY_VERSION" ;;
     *) build_kube "$1" "$2" ;;
   esac
 }

@@ -13,8 +13,16 @@ import { eventually, stack } from '../support/stack.ts';
 import { queueHandles, spawnWorker, startSink, testPrefix, type WorkerProcess, workerEnv } from '../support/worker.ts';
 
 const base = Number(process.env.AVELON_PORT_BASE ?? 25400);
-// base + 60..63: clear of the stack's own ports (base + 0..13) and of the other stacks' bases (10 000 apart).
-export const ports = { api: base + 60, operator: base + 61, dashboard: base + 62, prometheus: base + 63 };
+// base + 60..65: clear of the stack's own ports (base + 0..16) and of the other stacks' bases (10 000 apart).
+export const ports = {
+  api: base + 60,
+  operator: base + 61,
+  dashboard: base + 62,
+  prometheus: base + 63,
+  // The ops servers (probes, metrics) of the API and the dashboard; the operator's is its one port.
+  apiOps: base + 64,
+  dashboardOps: base + 65,
+};
 export const adminPassword = 'test-admin-password';
 export const dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
 
@@ -116,8 +124,8 @@ export async function startPlatform(o: PlatformOptions = {}): Promise<Platform> 
   const worker = await spawnWorker(
     workerEnv(prefix, sink, { WORKER_QUEUES: 'emails', WORKER_CONCURRENCY_EMAILS: '2' }),
   );
-  const api = await startApi(ports.api, { CACHE_ENABLED: 'true', QUEUE_PREFIX: prefix });
-  const apiMetrics = `http://127.0.0.1:${ports.api}/metrics`;
+  const api = await startApi(ports.api, ports.apiOps, { CACHE_ENABLED: 'true', QUEUE_PREFIX: prefix });
+  const apiMetrics = `http://127.0.0.1:${ports.apiOps}/metrics`;
   const workerMetrics = `http://127.0.0.1:${worker.port}/metrics`;
   const operator = await startOperator(
     ports.operator,
@@ -134,6 +142,7 @@ export async function startPlatform(o: PlatformOptions = {}): Promise<Platform> 
     (await o.beforeDashboard?.({ api: apiMetrics, worker: workerMetrics, operator: operatorMetrics })) ?? {};
   const dashboard = spawnNode('admin-metrics/src/main.ts', [], {
     PORT: String(ports.dashboard),
+    OPS_PORT: String(ports.dashboardOps),
     ADMIN_PASSWORD: adminPassword,
     SESSION_SECRET: 'a-test-session-secret-of-at-least-32-chars',
     SCRAPE_INTERVAL_MS: String(o.intervalMs ?? 1000),
@@ -146,7 +155,7 @@ export async function startPlatform(o: PlatformOptions = {}): Promise<Platform> 
   });
   await eventually(
     `dashboard ready\n${dashboard.logs()}`,
-    async () => (await fetch(`${dashboardUrl}/health/ready`)).ok,
+    async () => (await fetch(`http://127.0.0.1:${ports.dashboardOps}/readyz`)).ok,
     20_000,
   );
 

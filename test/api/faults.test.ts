@@ -41,6 +41,11 @@ const get = async (path: string, token?: string) => {
   const res = await fetch(`${api.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   return { status: res.status, cache: res.headers.get('x-cache'), text: await res.text() };
 };
+/** GET on the ops server: readiness and metrics. */
+const ops = async (path: string) => {
+  const res = await fetch(`${api.opsUrl}${path}`);
+  return { status: res.status, text: await res.text() };
+};
 
 describe('cache Redis down', () => {
   let failClosed: TestApp;
@@ -51,7 +56,7 @@ describe('cache Redis down', () => {
     await failClosed.close();
   });
 
-  test('requests still succeed; health says degraded; hits return once it is back', async () => {
+  test('requests still succeed; readiness says degraded (still 200); hits return once it is back', async () => {
     const cached = await createProduct({ brandId });
     const cold = await createProduct({ brandId });
     const token = await signInHttp(api.url, (await createUser()).email);
@@ -76,10 +81,13 @@ describe('cache Redis down', () => {
       body: JSON.stringify({ email: 'down@test.avelon.local' }),
     });
     assert.equal(signIn.status, 503);
-    const ready = JSON.parse((await get('/health/ready')).text);
+    const readyz = await ops('/readyz');
+    assert.equal(readyz.status, 200, 'degraded, not out of rotation');
+    const ready = JSON.parse(readyz.text);
     assert.equal(ready.status, 'degraded');
-    assert.ok(ready.degraded.includes('redis-cache'));
-    const metrics = (await get('/metrics')).text;
+    assert.notEqual(ready.checks['redis-cache'], 'ok', readyz.text);
+    assert.equal(ready.checks.primary, 'ok');
+    const metrics = (await ops('/metrics')).text;
     assert.equal(metricValue(metrics, 'avelon_cache_l2_available'), 0);
     assert.ok((metricValue(metrics, 'avelon_ratelimit_store_errors_total{limit="general",action="allowed"}') ?? 0) > 0);
 
@@ -94,8 +102,8 @@ describe('cache Redis down', () => {
       async () => {
         await get(`/api/v1/products/${cold.id}`);
         const hit = await get(`/api/v1/products/${cold.id}`);
-        const health = JSON.parse((await get('/health/ready')).text);
-        const available = metricValue((await get('/metrics')).text, 'avelon_cache_l2_available');
+        const health = JSON.parse((await ops('/readyz')).text);
+        const available = metricValue((await ops('/metrics')).text, 'avelon_cache_l2_available');
         return hit.cache === 'l1' && health.status === 'ok' && available === 1;
       },
       15_000,
@@ -112,7 +120,7 @@ describe('database down', () => {
       const p = await createProduct({ brandId });
       const never = await createProduct({ brandId });
       await eventually('the 1 s TTL is in force', async () =>
-        (await get('/metrics')).text.includes('avelon_cache_ttl_seconds{class="product"} 1\n'),
+        (await ops('/metrics')).text.includes('avelon_cache_ttl_seconds{class="product"} 1\n'),
       );
       assert.equal((await get(`/api/v1/products/${p.id}`)).status, 200);
       await new Promise((r) => setTimeout(r, 1200));
@@ -123,11 +131,15 @@ describe('database down', () => {
       const unavailable = await get(`/api/v1/products/${never.id}`);
       assert.equal(unavailable.status, 503, unavailable.text);
       assert.equal(JSON.parse(unavailable.text).error.code, 'API_ERR_UNAVAILABLE');
+      // Without the primary (behind the stopped PgBouncer) the API is not ready: 503 naming it.
+      const down = await ops('/readyz');
+      assert.equal(down.status, 503, down.text);
+      assert.notEqual(JSON.parse(down.text).checks.primary, 'ok');
     } finally {
       await Promise.all([stackCtl('pgbouncer', 'start'), stackCtl('replica', 'start')]);
       await resetCacheTtl(redis, 'product');
       redis.disconnect();
     }
-    await eventually('fresh reads again', async () => (await get('/health/ready')).status === 200, 20_000);
+    await eventually('fresh reads again', async () => (await ops('/readyz')).status === 200, 20_000);
   });
 });

@@ -1,7 +1,8 @@
-// Two real API processes (`node api/src/server.ts`) on one stack: what one instance does, the other
-// reflects within a second — a product write (never served stale after the invalidation), a TTL
-// written to Redis by the operator, and logout-all. Bounds are polled with a deadline; the measured
-// times are printed as diagnostics.
+// Two real API processes (`node api/src/main.ts`) on one stack: what one instance does, the other
+// reflects — a product write (once the other has applied the invalidation message, never served stale
+// again), a TTL written to Redis by the operator, and logout-all. Outcomes and their order are asserted,
+// never how long they took: the deadlines of the polls only keep a broken build from hanging, and the
+// measured times are printed as diagnostics (docs/benchmarks.md has the staleness bound under load).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { cacheConnection, resetCacheTtl, writeCacheTtl } from '@avelon/core';
@@ -37,7 +38,7 @@ const getJson = async (url: string, token?: string) => {
   return { status: res.status, cache: res.headers.get('x-cache'), body: (await res.json()) as Record<string, unknown> };
 };
 
-test('a write through one instance is never served stale by the other after the invalidation (≤ 1 s)', async (t) => {
+test('a write through one instance is never served stale by the other once it applied the invalidation', async (t) => {
   const admin = await createUser('admin');
   const token = await signInHttp(a.url, admin.email);
   const p = await createProduct({ brandId: (await createBrand()).id, priceCents: 1000 });
@@ -46,7 +47,13 @@ test('a write through one instance is never served stale by the other after the 
   await getJson(url(b));
   assert.equal((await getJson(url(b))).cache, 'l1');
 
+  const remoteInvalidations = async () =>
+    metricValue(
+      await (await fetch(`${b.opsUrl}/metrics`)).text(),
+      'avelon_cache_invalidations_total{source="remote"}',
+    ) ?? 0;
   for (const price of [2000, 3000, 4000]) {
+    const applied = await remoteInvalidations();
     const res = await fetch(`${a.url}/api/v1/admin/products/${p.id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -54,27 +61,23 @@ test('a write through one instance is never served stale by the other after the 
     });
     assert.equal(res.status, 200);
     const written = Date.now();
-    await eventually(
-      `instance B serves price ${price}`,
-      async () => (await getJson(url(b))).body.priceCents === price,
-      1000,
-    );
-    t.diagnostic(`B served the new price ${Date.now() - written} ms after A's write returned`);
-    // Once seen, never the old value again (no refill from a lagging replica or a late message).
+    // The order that matters: once B has applied A's message, its very next read is the new price, and
+    // so is every read after (no refill from a lagging replica or a late message).
+    await eventually('B applied the invalidation from A', async () => (await remoteInvalidations()) > applied);
+    t.diagnostic(`B applied the invalidation ${Date.now() - written} ms after A's write returned`);
     for (let i = 0; i < 20; i++) assert.equal((await getJson(url(b))).body.priceCents, price);
   }
 });
 
-test('a TTL written to Redis (the operator contract) is applied by both running instances within 1 s', async (t) => {
+test('a TTL written to Redis (the operator contract) is applied by both running instances', async (t) => {
   const ttlOf = async (api: ApiProcess) =>
-    metricValue(await (await fetch(`${api.url}/metrics`)).text(), 'avelon_cache_ttl_seconds{class="product"}');
+    metricValue(await (await fetch(`${api.opsUrl}/metrics`)).text(), 'avelon_cache_ttl_seconds{class="product"}');
   assert.equal(await ttlOf(a), 600);
   const written = Date.now();
   await writeCacheTtl(redis, 'product', 2);
   await eventually(
     'both instances use a 2 s product TTL',
     async () => (await ttlOf(a)) === 2 && (await ttlOf(b)) === 2,
-    1000,
   );
   t.diagnostic(`applied ${Date.now() - written} ms after the write`);
 
@@ -87,7 +90,7 @@ test('a TTL written to Redis (the operator contract) is applied by both running 
   assert.notEqual((await getJson(url)).cache, 'l1');
 });
 
-test('logout-all through one instance revokes the token on the other within 1 s', async (t) => {
+test('logout-all through one instance revokes the token on the other', async (t) => {
   const user = await createUser();
   const token = await signInHttp(a.url, user.email);
   // Both instances have checked (and remember) the session.
@@ -102,7 +105,6 @@ test('logout-all through one instance revokes the token on the other within 1 s'
   await eventually(
     'B refuses the token',
     async () => (await getJson(`${b.url}/api/v1/users/me`, token)).status === 401,
-    1000,
   );
   t.diagnostic(`B refused the token ${Date.now() - done} ms after logout-all returned`);
   assert.equal((await getJson(`${a.url}/api/v1/users/me`, token)).status, 401);

@@ -7,8 +7,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type JobKind, jobEntityKey, jobId } from '@avelon/core';
 import type { MailSink } from '../../scripts/mail-sink/sink.ts';
-import { startWorkerApp, type WorkerApp } from '../../worker/src/app.ts';
-import { createLogger } from '../../worker/src/logger.ts';
 import { messageIdFor } from '../../worker/src/mail/message-id.ts';
 import {
   closeDb,
@@ -22,21 +20,29 @@ import {
   tokenFor,
 } from '../support/api.ts';
 import { eventually, stackCtl } from '../support/stack.ts';
-import { countByMessageId, queueHandles, startSink, testPrefix, workerConfig } from '../support/worker.ts';
+import {
+  countByMessageId,
+  queueHandles,
+  type RunningWorker,
+  startSink,
+  startWorker,
+  testPrefix,
+  workerConfig,
+} from '../support/worker.ts';
 
 const prefix = testPrefix('outbox');
 // Short bounds so the outage costs the test little; the relay's own defaults are documented in config.
 const fast = { QUEUE_PREFIX: prefix, QUEUE_ENQUEUE_TIMEOUT_MS: '300' };
 let sink: MailSink;
 let t: TestApp;
-let worker: WorkerApp;
+let worker: RunningWorker;
 let handles: ReturnType<typeof queueHandles>;
 
 before(async () => {
   sink = await startSink();
   handles = queueHandles(prefix);
   t = await startApp(fast);
-  worker = await startWorkerApp(
+  worker = await startWorker(
     workerConfig(prefix, sink, {
       ...fast,
       WORKER_OUTBOX_RELAY: 'true',
@@ -44,7 +50,6 @@ before(async () => {
       WORKER_OUTBOX_BACKOFF_MS: '200',
       WORKER_OUTBOX_BACKOFF_MAX_MS: '1000',
     }),
-    createLogger('silent'),
   );
 });
 after(async () => {

@@ -1,32 +1,21 @@
 // Safe defaults of a real API process in production mode (NODE_ENV=production, as in the image): the
-// development JWT secret is refused; /metrics and /docs answer only on the ops port and the API only on
-// the public one; every answer says nosniff; error logs carry neither query parameters nor emails.
+// development JWT secret is refused; probes, /metrics and /docs answer only on the ops port and the API
+// only on the public one; every answer says nosniff; error logs carry neither query parameters nor emails.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { createLogger } from '@avelon/core';
 import { sql } from 'drizzle-orm';
-import { createApiLogger } from '../../api/src/logger.ts';
 import { type ApiProcess, closeDb, spawnApi, startApp, type TestApp, unique } from '../support/api.ts';
 
 const production = { NODE_ENV: 'production', JWT_SECRET: 'a-real-jwt-secret-of-at-least-thirty-two-chars' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 after(() => closeDb());
 
 test('production with the development JWT secret does not start', async () => {
   // The stack's environment sets no JWT_SECRET: the default is the development one.
   assert.equal(process.env.JWT_SECRET, undefined);
-  const started = await spawnApi({ NODE_ENV: 'production', OPS_PORT: String(await freePort()) }).catch(
-    (error: Error) => error,
-  );
+  const started = await spawnApi({ NODE_ENV: 'production' }).catch((error: Error) => error);
   if (!(started instanceof Error)) {
     await started.stop();
     assert.fail('started with the development JWT secret');
@@ -38,9 +27,8 @@ describe('production: operations endpoints off the public port', () => {
   let api: ApiProcess;
   let ops: string;
   before(async () => {
-    const port = await freePort();
-    api = await spawnApi({ ...production, OPS_PORT: String(port) });
-    ops = `http://127.0.0.1:${port}`;
+    api = await spawnApi(production);
+    ops = api.opsUrl;
   });
   after(() => api?.stop());
 
@@ -54,11 +42,13 @@ describe('production: operations endpoints off the public port', () => {
     assert.equal((await fetch(`${ops}/docs/json`)).status, 200);
   });
 
-  test('the API answers on the public port only; health on both', async () => {
+  test('the API answers on the public port only; probes on the ops port only', async () => {
     assert.equal((await fetch(`${api.url}/api/v1/brands?limit=1`)).status, 200);
     assert.equal((await fetch(`${ops}/api/v1/brands?limit=1`)).status, 404);
-    assert.equal((await fetch(`${api.url}/health/live`)).status, 200);
-    assert.equal((await fetch(`${ops}/health/live`)).status, 200);
+    for (const path of ['/livez', '/readyz']) {
+      assert.equal((await fetch(`${api.url}${path}`)).status, 404, `public ${path}`);
+      assert.equal((await fetch(`${ops}${path}`)).status, 200, `ops ${path}`);
+    }
   });
 
   test('every answer carries X-Content-Type-Options: nosniff', async () => {
@@ -71,12 +61,13 @@ describe('production: operations endpoints off the public port', () => {
         body: 'x',
         headers: { 'content-type': 'text/plain' },
       }),
-      await fetch(`${api.url}/health/ready`),
+      await fetch(`${ops}/readyz`),
       await fetch(`${ops}/metrics`),
+      await fetch(`${ops}/docs/json`),
     ];
     assert.deepEqual(
       answers.map((r) => [r.status, r.headers.get('x-content-type-options')]),
-      [200, 404, 400, 415, 200, 200].map((status) => [status, 'nosniff']),
+      [200, 404, 400, 415, 200, 200, 200].map((status) => [status, 'nosniff']),
     );
   });
 });
@@ -102,7 +93,7 @@ describe('error logs', () => {
         done();
       },
     });
-    createApiLogger('info', sink).error({ err: error }, 'unhandled error');
+    createLogger({ service: 'api', level: 'info', destination: sink }).error({ err: error }, 'unhandled error');
     assert.match(lines, /unhandled error/);
     assert.match(lines, /22P02/, 'the Postgres code is kept');
     assert.ok(!lines.includes(email), lines);

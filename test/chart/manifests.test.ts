@@ -114,6 +114,33 @@ describe('the defaults', () => {
     assert.equal(podSpec(op as Manifest).serviceAccountName, 'avelon-operator');
   });
 
+  test('every app is probed on its ops port (named metrics, OPS_PORT): /readyz, /livez; its Service exposes it', async () => {
+    const apps = ['api', 'worker', 'operator', 'admin-metrics'];
+    const deployments = (await byKind('Deployment')).filter((m) =>
+      apps.includes(m.metadata.labels?.['app.kubernetes.io/component'] ?? ''),
+    );
+    assert.equal(deployments.length, 5, 'api, two workers, operator, admin-metrics');
+    for (const d of deployments) {
+      const c = podSpec(d).containers[0];
+      const ops = c.ports.find((p: { name: string }) => p.name === 'metrics')?.containerPort;
+      const env = (name: string) => c.env.find((e: { name: string }) => e.name === name)?.value;
+      assert.equal(String(ops), env('OPS_PORT'), `${d.metadata.name}: the port named metrics is OPS_PORT`);
+      assert.equal(env('OPS_HOST'), '0.0.0.0', d.metadata.name);
+      assert.deepEqual(c.readinessProbe.httpGet, { path: '/readyz', port: 'metrics' }, d.metadata.name);
+      assert.deepEqual(c.livenessProbe.httpGet, { path: '/livez', port: 'metrics' }, d.metadata.name);
+    }
+    for (const svc of (await byKind('Service')).filter((m) =>
+      apps.includes(m.metadata.labels?.['app.kubernetes.io/component'] ?? ''),
+    )) {
+      assert.ok(
+        svc.spec.ports.some(
+          (p: { name: string; targetPort: string }) => p.name === 'metrics' && p.targetPort === 'metrics',
+        ),
+        `${svc.metadata.name} exposes the ops port as metrics`,
+      );
+    }
+  });
+
   test('one worker Deployment and HPA per queue, each consuming its queue only', async () => {
     const workers = (await byKind('Deployment')).filter((m) => m.metadata.name.startsWith('avelon-worker-'));
     assert.deepEqual(workers.map((w) => w.metadata.name).sort(), [

@@ -1,5 +1,5 @@
 // Proves the images of `make images` run on a real node as what users would run: each app image as a
-// pod (non-root, read-only root filesystem) answering its health endpoint, and the Postgres, Redis
+// pod (non-root, read-only root filesystem) answering /readyz on its ops port, and the Postgres, Redis
 // and PgBouncer images accepting connections from another pod through their Service names — a
 // streaming replica included. test/cluster/platform.yaml is the wiring.
 import assert from 'node:assert/strict';
@@ -14,12 +14,12 @@ before(async () => {
   await ensurePlatform(k);
 });
 
-// [app label, container port, health path]
+// [app label, ops port (platform.yaml's port named metrics), probe path]
 const apps: Array<[string, number, string]> = [
-  ['api', 8080, '/health/ready'],
-  ['worker', 9090, '/health'],
-  ['operator', 15412, '/healthz'],
-  ['admin-metrics', 15413, '/health/ready'],
+  ['api', 9464, '/readyz'],
+  ['worker', 9090, '/readyz'],
+  ['operator', 15412, '/readyz'],
+  ['admin-metrics', 9464, '/readyz'],
 ];
 
 for (const [app, port, path] of apps) {

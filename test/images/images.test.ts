@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const images: Record<string, { entrypoint: string[]; has: string[] }> = {
   // api: the server, and the migrations it can run as a Job (core/src/db/migrate-cli.ts)
   api: {
-    entrypoint: ['node', 'api/src/server.ts'],
+    entrypoint: ['node', 'api/src/main.ts'],
     has: ['app/node_modules/fastify/package.json', 'app/core/drizzle/meta/_journal.json'],
   },
   worker: { entrypoint: ['node', 'worker/src/main.ts'], has: ['app/node_modules/nodemailer/package.json'] },

@@ -1,7 +1,7 @@
 // Proves: when the metrics source dies the operator holds every value (no scale-down on no data),
 // sets MetricsAvailable=False with an Event, and resumes (here: loosening again) once it returns.
 // KEDA's Prometheus scaler would read the empty result as 0 and scale down after its cooldown.
-// The metrics source is the real API (`node api/src/server.ts`, cache off), made slow by a lock on the
+// The metrics source is the real API (`node api/src/main.ts`, cache off), made slow by a lock on the
 // products table (stallProductReads) and killed with SIGKILL for the outage.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -27,6 +27,8 @@ import { type Child, type Load, load, startApi, startOperator } from '../support
 import { eventually, stack } from '../support/stack.ts';
 
 const apiPort = testPort(2);
+// The API's ops server (/readyz, /metrics): clear of the other files' test ports (offsets 0..9).
+const apiOpsPort = testPort(22);
 const operatorPort = testPort(3);
 let k: TestKube;
 let ns: string;
@@ -44,13 +46,13 @@ before(async () => {
   await createScaledApp(k, ns, 'avelon-api', { cpu: 70, min: 2, max: 20 });
   const product = await createProduct({ brandId: (await createBrand()).id });
   productUrl = `http://127.0.0.1:${apiPort}/api/v1/products/${product.id}`;
-  api = await startApi(apiPort);
+  api = await startApi(apiPort, apiOpsPort);
   traffic = startTraffic();
   await createPolicy(k, ns, 'avelon', {
     evaluationIntervalSeconds: 1,
     api: { hpa: 'avelon-api', p95LatencyMs: 50, cpuTarget: { min: 40, max: 80 }, minReplicas: { min: 2, max: 20 } },
     metrics: {
-      scrape: { api: { urls: [`http://127.0.0.1:${apiPort}/metrics`] } },
+      scrape: { api: { urls: [`http://127.0.0.1:${apiOpsPort}/metrics`] } },
       windowSeconds: 5,
       staleAfterSeconds: 5,
     },
@@ -133,7 +135,7 @@ test('metrics source killed: condition set, Event recorded, nothing scaled down'
 
 test('metrics back (and calm): MetricsAvailable=True, and the operator loosens again', async () => {
   const held = await hpaNow();
-  api = await startApi(apiPort);
+  api = await startApi(apiPort, apiOpsPort);
   traffic = startTraffic();
   await eventually(
     `MetricsAvailable=True${logs()}`,

@@ -54,5 +54,5 @@ test('with both Redis unreachable the operator runs and reports the queue missin
     30_000,
   );
   assert.equal(operator.proc.exitCode, null, `the operator exited:\n${operator.logs()}`);
-  assert.ok((await fetch(`http://127.0.0.1:${operatorPort}/healthz`)).ok);
+  assert.ok((await fetch(`http://127.0.0.1:${operatorPort}/readyz`)).ok);
 });

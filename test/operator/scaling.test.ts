@@ -2,8 +2,8 @@
 // worker processes on this machine: a burst of jobs raises the worker HPA's floor within 5 s, a latency
 // rise of the API lowers the API HPA's CPU target, and status, conditions and Events show both — with
 // the policy's default pacing.
-// The API is `node api/src/server.ts` (cache off, so product reads reach the database), scraped on its
-// own /metrics; its latency rises because the test locks the products table for a few seconds (see
+// The API is `node api/src/main.ts` (cache off, so product reads reach the database), scraped on its
+// ops server's /metrics; its latency rises because the test locks the products table for a few seconds (see
 // stallProductReads), not through any hook in the API. The consumer is `node worker/src/main.ts`
 // sending to an SMTP sink in this process; the operator reads its queue through the bullmq source.
 import assert from 'node:assert/strict';
@@ -32,6 +32,8 @@ import { eventually, stack } from '../support/stack.ts';
 import { queueHandles, spawnWorker, startSink, testPrefix, type WorkerProcess, workerEnv } from '../support/worker.ts';
 
 const apiPort = testPort(0);
+// The API's ops server (/readyz, /metrics): clear of the other files' test ports (offsets 0..9).
+const apiOpsPort = testPort(20);
 const operatorPort = testPort(1);
 const prefix = testPrefix('operator');
 let k: TestKube;
@@ -50,7 +52,7 @@ before(async () => {
   await createScaledApp(k, ns, 'avelon-api', { cpu: 70, min: 2, max: 20 });
   await createScaledApp(k, ns, 'avelon-worker', { cpu: 80, min: 1, max: 30 });
   const product = await createProduct({ brandId: (await createBrand()).id });
-  api = await startApi(apiPort);
+  api = await startApi(apiPort, apiOpsPort);
   // 6 requests a second for at most 100 s: enough for a p95 in every 30 s window, few enough that the
   // requests stalled by the lock below (6/s x 3 s) fit in the API's replica pool (20) and stay well
   // over 5% of a window's requests.
@@ -74,7 +76,7 @@ before(async () => {
   await createPolicy(k, ns, 'avelon', {
     api: { hpa: 'avelon-api', p95LatencyMs: 50, cpuTarget: { min: 40, max: 80 }, minReplicas: { min: 2, max: 20 } },
     workers: [{ queue: 'emails', hpa: 'avelon-worker', maxWaitSeconds: 10, replicas: { min: 1, max: 30 } }],
-    metrics: { scrape: { api: { urls: [`http://127.0.0.1:${apiPort}/metrics`] } } },
+    metrics: { scrape: { api: { urls: [`http://127.0.0.1:${apiOpsPort}/metrics`] } } },
   });
   operator = await startOperator(operatorPort, {
     KUBECONFIG: k.kubeconfig,

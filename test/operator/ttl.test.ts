@@ -1,4 +1,4 @@
-// Proves: a TTL the operator decides reaches a running API (api/src/server.ts, the real one) within
+// Proves: a TTL the operator decides reaches a running API (api/src/main.ts, the real one) within
 // 1 s, through the contract of core/src/cache/ttl-contract.ts (hash + change message) — from a cluster
 // operator and from standalone mode (`make up`), which also reports the HPA changes it would make.
 import assert from 'node:assert/strict';
@@ -23,6 +23,8 @@ import { eventually, stack } from '../support/stack.ts';
 
 const appPort = testPort(7);
 const apiPort = testPort(8);
+// The API's ops server (/readyz, /metrics): clear of the other files' test ports (offsets 0..9).
+const apiOpsPort = testPort(28);
 const operatorPort = testPort(9);
 let k: TestKube;
 let ttlNamespace: string | undefined;
@@ -52,10 +54,10 @@ before(async () => {
   app = await startLatencyApp(appPort, 1);
   await fetch(`http://127.0.0.1:${appPort}/delay?ms=1&miss=0.5`, { method: 'POST' });
   traffic = load(`http://127.0.0.1:${appPort}/work`, { perSecond: 30, maxRequests: 5400, maxSeconds: 180 });
-  api = spawnNode('api/src/server.ts', [], { PORT: String(apiPort), LOG_LEVEL: 'warn' });
+  api = spawnNode('api/src/main.ts', [], { PORT: String(apiPort), OPS_PORT: String(apiOpsPort), LOG_LEVEL: 'warn' });
   await eventually(
     `API ready\n${api.logs()}`,
-    async () => (await fetch(`http://127.0.0.1:${apiPort}/health/ready`)).ok,
+    async () => (await fetch(`http://127.0.0.1:${apiOpsPort}/readyz`)).ok,
     60_000,
   );
   k = await connectCluster();
@@ -72,7 +74,7 @@ after(async () => {
   await dropNamespace(k, ttlNamespace);
 });
 
-const apiTtl = () => gauge(`http://127.0.0.1:${apiPort}/metrics`, 'avelon_cache_ttl_seconds{class="product"}');
+const apiTtl = () => gauge(`http://127.0.0.1:${apiOpsPort}/metrics`, 'avelon_cache_ttl_seconds{class="product"}');
 
 /** Waits for the operator's change message, then for the API to apply it: at most 1 s apart. */
 async function ttlReachesApi(operator: Child): Promise<number> {

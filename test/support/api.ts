@@ -1,15 +1,16 @@
-// Helpers of the API integration tests: an app in this process (inject), API processes as real
-// children (`node api/src/server.ts`), rows made directly in the database, and sign-in.
+// Helpers of the API integration tests: an app in this process (inject, with its ops server on a free
+// port), API processes as real children (`node api/src/main.ts`), rows made directly in the database,
+// and sign-in.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { queueNames, queueProducerConnection } from '@avelon/core';
+import { createLogger, type OpsServer, queueNames, queueProducerConnection, startOpsServer } from '@avelon/core';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { pino } from 'pino';
 import { buildApp } from '../../api/src/app.ts';
 import { loadApiConfig } from '../../api/src/config.ts';
 import { type AppDeps, createDeps } from '../../api/src/deps.ts';
+import { apiOps } from '../../api/src/ops.ts';
 import { repoRoot, stack } from './stack.ts';
 
 /** Limits high enough that only the tests about limits meet them. */
@@ -24,41 +25,56 @@ export const relaxedLimits = {
 export interface TestApp {
   app: Awaited<ReturnType<typeof buildApp>>;
   deps: AppDeps;
+  /** Its ops server (/readyz, /metrics, /docs) on a free loopback port, as main.ts serves it. */
+  ops: OpsServer;
   close(): Promise<void>;
 }
 
 /** The API built in this process, for app.inject(); env overrides on top of the stack's. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadApiConfig({ ...process.env, LOG_LEVEL: 'silent', ...relaxedLimits, ...env });
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
   const deps = await createDeps(config, logger);
   const app = await buildApp(config, deps, logger);
   await app.ready();
-  return { app, deps, close: () => app.close() };
+  const ops = await startOpsServer({ host: '127.0.0.1', port: 0, logger, ...apiOps(app, deps) });
+  return {
+    app,
+    deps,
+    ops,
+    close: async () => {
+      await ops.close();
+      await app.close();
+    },
+  };
 }
 
 export interface ApiProcess {
   url: string;
+  /** Its ops server: /livez, /readyz, /metrics, /docs. */
+  opsUrl: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** `node api/src/server.ts` as a child process on a free port; resolves once it listens. */
+/** `node api/src/main.ts` as a child process on free ports; resolves once both listen. */
 export async function spawnApi(env: Record<string, string> = {}): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['api/src/server.ts'], {
+  const child = spawn(process.execPath, ['api/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...relaxedLimits, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...relaxedLimits, PORT: '0', OPS_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, opsUrl } = await new Promise<{ url: string; opsUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
+      const url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      // The ops server's start-up line (core's startOpsServer).
+      const opsUrl = /"ops":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
+      if (url && opsUrl) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url, opsUrl });
       }
     };
     child.stdout?.on('data', onData);
@@ -67,6 +83,7 @@ export async function spawnApi(env: Record<string, string> = {}): Promise<ApiPro
   });
   return {
     url,
+    opsUrl,
     child,
     async stop() {
       if (child.exitCode !== null) return;

@@ -1,5 +1,5 @@
 // Child processes the operator tests run: the operator itself (node operator/src/main.ts), the real
-// API (node api/src/server.ts) and the latency fixture (test/support/latency-app.ts), plus a bounded
+// API (node api/src/main.ts) and the latency fixture (test/support/latency-app.ts), plus a bounded
 // request loop to give them traffic. Logs are kept for failure messages.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -36,12 +36,12 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
   return { proc, logs: () => out, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 
-/** Starts the operator and waits for its /healthz. */
+/** Starts the operator with its ops server (/metrics, /status, /decisions) on `port`; waits for /readyz. */
 export async function startOperator(port: number, env: Record<string, string>, args: string[] = []): Promise<Child> {
-  const child = spawnNode('operator/src/main.ts', args, { PORT: String(port), ...env });
+  const child = spawnNode('operator/src/main.ts', args, { OPS_PORT: String(port), ...env });
   await eventually(
-    `operator on :${port} healthy\n${child.logs()}`,
-    async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+    `operator on :${port} ready\n${child.logs()}`,
+    async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
     20_000,
   );
   return child;
@@ -55,13 +55,15 @@ export async function startLatencyApp(port: number, delayMs: number): Promise<Ch
 }
 
 /**
- * Starts the real API (`node api/src/server.ts`) on `port` against the test stack and waits until it is
- * ready. Cache and rate limits off: every product read goes to the database (so a database stall shows
- * in its latency), and the test's request loop is never answered with 429.
+ * Starts the real API (`node api/src/main.ts`) on `port`, its ops server (/readyz, /metrics) on
+ * `opsPort`, against the test stack, and waits until it is ready. Cache and rate limits off: every
+ * product read goes to the database (so a database stall shows in its latency), and the test's request
+ * loop is never answered with 429.
  */
-export async function startApi(port: number, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawnNode('api/src/server.ts', [], {
+export async function startApi(port: number, opsPort: number, env: Record<string, string> = {}): Promise<Child> {
+  const child = spawnNode('api/src/main.ts', [], {
     PORT: String(port),
+    OPS_PORT: String(opsPort),
     LOG_LEVEL: 'warn',
     CACHE_ENABLED: 'false',
     RATE_LIMIT_ENABLED: 'false',
@@ -69,7 +71,7 @@ export async function startApi(port: number, env: Record<string, string> = {}): 
   });
   await eventually(
     `API on :${port} ready\n${child.logs()}`,
-    async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok,
+    async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok,
     60_000,
   );
   return child;
@@ -83,15 +85,19 @@ export interface Load {
 }
 
 /**
- * GETs `url` about `perSecond` times a second, with at most `maxInFlight` requests open at once (a tick
- * with that many open sends nothing), until `maxRequests` were sent, `maxSeconds` have passed or stop()
- * is called, whichever comes first: bounded in count, concurrency and time. Loopback only.
+ * GETs `url` (or, to vary what is asked, a new URL from `url()` each time) about `perSecond` times a
+ * second, with at most `maxInFlight` requests open at once (a tick with that many open sends nothing),
+ * until `maxRequests` were sent, `maxSeconds` have passed or stop() is called, whichever comes first:
+ * bounded in count, concurrency and time. Loopback only: any other host is counted as failed, unsent.
  */
 export function load(
-  url: string,
+  url: string | (() => string),
   o: { perSecond: number; maxRequests: number; maxSeconds: number; maxInFlight?: number },
 ): Load {
-  if (new URL(url).hostname !== '127.0.0.1') throw new Error(`load() only targets 127.0.0.1, not ${url}`);
+  const next = typeof url === 'string' ? () => url : url;
+  const loopback = (u: string) => new URL(u).hostname === '127.0.0.1';
+  const first = next();
+  if (!loopback(first)) throw new Error(`load() only targets 127.0.0.1, not ${first}`);
   const maxInFlight = o.maxInFlight ?? 16;
   const statuses: Record<number, number> = {};
   let sent = 0;
@@ -100,9 +106,14 @@ export function load(
   const timer = setInterval(() => {
     if (sent >= o.maxRequests) return stop();
     if (open >= maxInFlight) return;
+    const target = next();
+    if (!loopback(target)) {
+      failed++;
+      return;
+    }
     sent++;
     open++;
-    void fetch(url)
+    void fetch(target)
       .then(async (r) => {
         await r.arrayBuffer();
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;

@@ -1,20 +1,24 @@
 // What the worker's integration tests share: a private queue prefix per test, the mail sink, the
-// producer and queue handles on the test stack's queue Redis, and the worker as a child process.
+// producer and queue handles on the test stack's queue Redis, and the worker in this process (with its
+// ops server) or as a child process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  createLogger,
   JobProducer,
   jobEntityKey,
   type QueueName,
   queueNames,
   queueProducerConnection,
   queueWorkerConnection,
+  startOpsServer,
 } from '@avelon/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type MailSink, startMailSink } from '../../scripts/mail-sink/sink.ts';
+import { startWorkerApp, type WorkerApp, type WorkerAppOverrides } from '../../worker/src/app.ts';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/src/config.ts';
 import { ledgerKey } from '../../worker/src/ledger/ledger.ts';
 import { RedisLedger } from '../../worker/src/ledger/redis-ledger.ts';
@@ -43,7 +47,7 @@ export function workerEnv(
     MAIL_MESSAGE_ID_DOMAIN: 'test.avelon',
     APP_BASE_URL: 'http://shop.test',
     LOG_LEVEL: 'warn',
-    PORT: '0',
+    OPS_PORT: '0',
     // The outbox table is shared by every test, the queue prefix is not: a relay would move other
     // tests' rows into this test's queues. The outbox tests turn it on.
     WORKER_OUTBOX_RELAY: 'false',
@@ -54,6 +58,32 @@ export function workerEnv(
 /** The worker config for an in-process worker (same keys as the child's environment). */
 export function workerConfig(prefix: string, sink: MailSink, overrides: Record<string, string> = {}): WorkerConfig {
   return loadWorkerConfig(workerEnv(prefix, sink, overrides));
+}
+
+/** An in-process worker and its ops server on a free port (`port`), as worker/src/main.ts runs them. */
+export interface RunningWorker extends WorkerApp {
+  readonly port: number;
+}
+
+/** Starts the worker in this process with its ops server; stop() stops both. */
+export async function startWorker(
+  config: WorkerConfig,
+  level = 'silent',
+  overrides: WorkerAppOverrides = {},
+): Promise<RunningWorker> {
+  const logger = createLogger({ service: 'worker', level });
+  const app = await startWorkerApp(config, logger, overrides);
+  const ops = await startOpsServer({ host: '127.0.0.1', port: 0, logger, ...app.ops });
+  return {
+    ...app,
+    port: ops.port,
+    async stop() {
+      ops.drain();
+      const result = await app.stop();
+      await ops.close();
+      return result;
+    },
+  };
 }
 
 /** A sink on free ports; closed by the caller after the workers that talk to it. */
@@ -125,12 +155,12 @@ export interface WorkerProcess {
   output(): string;
 }
 
-/** Starts a worker process and waits until its /health answers 200. */
+/** Starts a worker process and waits until its /readyz answers 200. */
 export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['worker/src/main.ts'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', ...env, OPS_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -147,14 +177,14 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
     dead = true;
   });
   await eventually(
-    `worker on port ${port} healthy`,
-    async () => dead || (await fetch(`http://127.0.0.1:${port}/health`)).ok,
+    `worker on port ${port} ready`,
+    async () => dead || (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
     20_000,
   ).catch((error: Error) => {
     child.kill('SIGKILL');
     throw new Error(`${error.message}\n${out}`);
   });
-  if (dead) throw new Error(`worker exited before it was healthy:\n${out}`);
+  if (dead) throw new Error(`worker exited before it was ready:\n${out}`);
   return { child, port, exited, output: () => out };
 }
 

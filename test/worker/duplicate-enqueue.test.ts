@@ -4,15 +4,21 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { jobEntityKey } from '@avelon/core';
 import type { MailSink } from '../../scripts/mail-sink/sink.ts';
-import { startWorkerApp, type WorkerApp } from '../../worker/src/app.ts';
-import { createLogger } from '../../worker/src/logger.ts';
 import { messageIdFor } from '../../worker/src/mail/message-id.ts';
 import { eventually } from '../support/stack.ts';
-import { countByMessageId, queueHandles, startSink, testPrefix, workerConfig } from '../support/worker.ts';
+import {
+  countByMessageId,
+  queueHandles,
+  type RunningWorker,
+  startSink,
+  startWorker,
+  testPrefix,
+  workerConfig,
+} from '../support/worker.ts';
 
 const prefix = testPrefix('dup');
 let sink: MailSink;
-let app: WorkerApp | undefined;
+let app: RunningWorker | undefined;
 let handles: ReturnType<typeof queueHandles>;
 const payload = { orderId: 9100, orderNumber: 109100, userId: 5, email: 'twice@example.test' };
 const messageId = messageIdFor('order-confirmation', jobEntityKey('order-confirmation', payload), 'test.avelon');
@@ -33,7 +39,7 @@ test('enqueued twice before any worker runs: one job, one mail', async () => {
   assert.equal(a.jobId, b.jobId);
   assert.equal(await handles.queues.emails.count(), 1);
 
-  app = await startWorkerApp(workerConfig(prefix, sink), createLogger('silent'));
+  app = await startWorker(workerConfig(prefix, sink));
   await eventually('mail sent', async () => sink.store.size >= 1);
   assert.equal((await countByMessageId(sink)).get(messageId), 1);
 });

@@ -1,9 +1,10 @@
 // Proves: SIGTERM during a burst stops the worker taking jobs, lets the in-flight ones finish, and
-// exits 0 within WORKER_SHUTDOWN_TIMEOUT_MS, leaving no job active; a new worker then completes the rest
-// and every mail arrives exactly once. When in-flight jobs outlast the bound, the process still exits
-// promptly (code 1), and the jobs it abandoned are recovered by the next worker: nothing is lost, and
-// only those abandoned mid-send (the documented window) arrive twice — which also shows that counting at
-// the sink does catch a duplicate.
+// exits 0 (the code of a stop that finished within WORKER_SHUTDOWN_TIMEOUT_MS), leaving no job active; a
+// new worker then completes the rest and every mail arrives exactly once. When in-flight jobs outlast the
+// bound, the process exits (code 1) before any of those sends completes, and the jobs it abandoned are
+// recovered by the next worker: nothing is lost, and only those abandoned mid-send (the documented window)
+// arrive twice — which also shows that counting at the sink does catch a duplicate. Outcomes and order
+// are asserted, never how long the stop took.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { MailSink } from '../../scripts/mail-sink/sink.ts';
@@ -54,13 +55,11 @@ test('SIGTERM mid-burst: in-flight jobs finish, exit 0 within the bound, nothing
   await waitForCount('mails before SIGTERM', async () => sink.store.size, 30);
 
   const inFlight = (await h.queues.emails.getActive()).map((j) => j.id ?? '');
-  const signalledAt = Date.now();
   worker.child.kill('SIGTERM');
   const exit = await worker.exited;
-  const tookMs = Date.now() - signalledAt;
 
+  // 0 only when closing finished within the bound (a forced stop exits 1): the bound, checked by outcome.
   assert.equal(exit.code, 0, `clean exit expected:\n${worker.output()}`);
-  assert.ok(tookMs < BOUND_MS + 3000, `exited ${tookMs} ms after SIGTERM`);
   assert.ok(inFlight.length > 0, 'jobs were in flight at the signal');
   const counts = await h.queues.emails.getJobCounts('active', 'completed', 'waiting', 'failed');
   assert.equal(counts.active, 0, 'no job left active (none abandoned mid-send)');
@@ -80,7 +79,7 @@ test('SIGTERM mid-burst: in-flight jobs finish, exit 0 within the bound, nothing
   assert.equal((await next.exited).code, 0);
 });
 
-test('in-flight jobs outlasting the bound: exit 1 promptly, the abandoned jobs are recovered', async (t) => {
+test('in-flight jobs outlasting the bound: exit 1 before their sends finish, the abandoned jobs are recovered', async (t) => {
   const JOBS = 40;
   sink.store.clear();
   const prefix = testPrefix('force');
@@ -100,13 +99,18 @@ test('in-flight jobs outlasting the bound: exit 1 promptly, the abandoned jobs a
   const worker = await spawnWorker(env);
   workers.push(worker);
   await waitForCount('jobs in flight', async () => (await h.queues.emails.getActive()).length, 5);
-  const inFlight = (await h.queues.emails.getActive()).length;
-  const signalledAt = Date.now();
+  const inFlightIds = (await h.queues.emails.getActive()).map((j) => j.id ?? '');
+  const inFlight = inFlightIds.length;
+  const mailsAtSignal = sink.store.size;
   worker.child.kill('SIGTERM');
   const exit = await worker.exited;
   assert.equal(exit.code, 1, 'a stop that ran out of time says so');
-  const tookMs = Date.now() - signalledAt;
-  assert.ok(tookMs < 4000, `and does not wait for the slow sends (exited after ${tookMs} ms)`);
+  // It did not wait for the slow sends: it was gone before any of them completed, at the server or in the
+  // queue (no other worker runs yet, so nothing else could have finished them).
+  assert.equal(sink.store.size, mailsAtSignal, 'no abandoned send had reached the server when it exited');
+  for (const id of inFlightIds) {
+    assert.notEqual(await (await h.queues.emails.getJob(id))?.getState(), 'completed', `${id} was abandoned`);
+  }
 
   sink.store.behaviour.delayMs = 0;
   const next = await spawnWorker(env);

@@ -8,23 +8,29 @@ import { after, before, test } from 'node:test';
 import { type JobKind, type JobPayload, jobEntityKey, schema } from '@avelon/core';
 import { eq } from 'drizzle-orm';
 import type { MailSink } from '../../scripts/mail-sink/sink.ts';
-import { startWorkerApp, type WorkerApp } from '../../worker/src/app.ts';
-import { createLogger } from '../../worker/src/logger.ts';
 import { messageIdFor } from '../../worker/src/mail/message-id.ts';
 import { testRouter } from '../support/router.ts';
 import { eventually } from '../support/stack.ts';
-import { queueHandles, startSink, testPrefix, waitForCount, workerConfig } from '../support/worker.ts';
+import {
+  queueHandles,
+  type RunningWorker,
+  startSink,
+  startWorker,
+  testPrefix,
+  waitForCount,
+  workerConfig,
+} from '../support/worker.ts';
 
 const prefix = testPrefix('kinds');
 const { router } = testRouter({ DATABASE_REPLICA_URLS: '' });
 let sink: MailSink;
-let app: WorkerApp;
+let app: RunningWorker;
 let handles: ReturnType<typeof queueHandles>;
 
 before(async () => {
   sink = await startSink();
   handles = queueHandles(prefix);
-  app = await startWorkerApp(workerConfig(prefix, sink), createLogger('warn'));
+  app = await startWorker(workerConfig(prefix, sink), 'warn');
 });
 after(async () => {
   await app?.stop();

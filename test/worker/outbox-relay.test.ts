@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { addToOutbox, type JobKind, type JobPayload, QueueUnavailableError } from '@avelon/core';
+import { addToOutbox, createLogger, type JobKind, type JobPayload, QueueUnavailableError } from '@avelon/core';
 import { Registry } from 'prom-client';
-import { createLogger } from '../../worker/src/logger.ts';
 import { OutboxRelay, type RelayPass } from '../../worker/src/outbox/relay.ts';
 import { closeDb, db } from '../support/api.ts';
 import { testRouter } from '../support/router.ts';
@@ -39,7 +38,7 @@ function relay(producer: Producer, batchSize = 20): OutboxRelay {
     db: router.primary,
     producer,
     registry: new Registry(),
-    logger: createLogger('silent'),
+    logger: createLogger({ service: 'worker', level: 'silent' }),
     intervalMs: 1000,
     batchSize,
     leaseMs: 30_000,

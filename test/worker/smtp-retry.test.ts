@@ -5,21 +5,27 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { jobEntityKey } from '@avelon/core';
 import type { MailSink } from '../../scripts/mail-sink/sink.ts';
-import { startWorkerApp, type WorkerApp } from '../../worker/src/app.ts';
-import { createLogger } from '../../worker/src/logger.ts';
 import { messageIdFor } from '../../worker/src/mail/message-id.ts';
 import { eventually } from '../support/stack.ts';
-import { countByMessageId, queueHandles, startSink, testPrefix, workerConfig } from '../support/worker.ts';
+import {
+  countByMessageId,
+  queueHandles,
+  type RunningWorker,
+  startSink,
+  startWorker,
+  testPrefix,
+  workerConfig,
+} from '../support/worker.ts';
 
 const prefix = testPrefix('retry');
 let sink: MailSink;
-let app: WorkerApp;
+let app: RunningWorker;
 let handles: ReturnType<typeof queueHandles>;
 
 before(async () => {
   sink = await startSink();
   handles = queueHandles(prefix, 5);
-  app = await startWorkerApp(workerConfig(prefix, sink), createLogger('silent'));
+  app = await startWorker(workerConfig(prefix, sink));
 });
 after(async () => {
   await app?.stop();

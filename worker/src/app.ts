@@ -1,20 +1,22 @@
 // Builds the worker process from its config: connections, ledger, mailer, one BullMQ Worker per
-// consumed queue, metrics and the HTTP server. main.ts runs it; integration tests run it in-process.
+// consumed queue, metrics, and what its ops server serves. No listening: main.ts starts the ops server
+// and handles signals; integration tests run it in-process.
 import { hostname } from 'node:os';
 import {
   DatabaseRouter,
   JobProducer,
+  type Logger,
+  type OpsServerOptions,
+  processRegistry,
   type QueueName,
   queueProducerConnection,
   queueWorkerConnection,
 } from '@avelon/core';
 import { Queue, Worker } from 'bullmq';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { WorkerConfig } from './config.ts';
-import { type HealthReport, startHttpServer } from './http/server.ts';
 import { jobHandlers } from './jobs/index.ts';
 import { RedisLedger } from './ledger/redis-ledger.ts';
-import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mail.ts';
 import { SmtpMailer } from './mail/smtp-mailer.ts';
 import { JobMetrics } from './metrics/job-metrics.ts';
@@ -28,9 +30,9 @@ import { closeWithin } from './shutdown.ts';
 
 /** A running worker process. */
 export interface WorkerApp {
-  /** The bound HTTP port of /metrics and /health. */
-  readonly port: number;
   readonly registry: Registry;
+  /** What the ops server serves for it: the queue Redis and the BullMQ workers as readiness checks. */
+  readonly ops: Pick<OpsServerOptions, 'registry' | 'checks' | 'beforeMetrics'>;
   /**
    * Stops taking jobs, lets in-flight ones finish within WORKER_SHUTDOWN_TIMEOUT_MS, then closes every
    * connection. 'forced' when the time ran out (the unfinished jobs are recovered by stall detection).
@@ -44,17 +46,16 @@ export interface WorkerAppOverrides {
   notifications?: NotificationStore;
 }
 
-/** Starts the worker: resolves once it consumes its queues and /health answers 200. */
+/** Starts the worker: resolves once it consumes its queues (its readiness checks pass). */
 export async function startWorkerApp(
   config: WorkerConfig,
   logger: Logger,
   overrides: WorkerAppOverrides = {},
 ): Promise<WorkerApp> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = processRegistry();
   const queues = config.WORKER_QUEUES;
 
-  // Jobs and the ledger wait out Redis outages (null retries); probes (health, depth) fail fast.
+  // Jobs and the ledger wait out Redis outages (null retries); probes (readiness, depth) fail fast.
   const connection = queueWorkerConnection(config.REDIS_QUEUE_URL, 'worker');
   const probe = queueProducerConnection(config.REDIS_QUEUE_URL, 'worker-probe');
   const logRedisError = throttled(30_000, (error: Error) => logger.warn({ err: error.message }, 'queue redis error'));
@@ -130,31 +131,26 @@ export async function startWorkerApp(
   const depth = new QueueDepth(registry, depthQueues);
   const outbox = router && config.WORKER_OUTBOX_RELAY ? startOutboxRelay(config, router, registry, logger) : undefined;
   let stopping = false;
-  const health = async (): Promise<HealthReport> => {
-    const redis = await within(1000, 'ping', probe.ping()).then(
-      () => 'ok',
-      (error: Error) => `unreachable: ${error.message}`,
-    );
-    const running = [...workers.values()].every((w) => w.isRunning());
-    const state = stopping ? 'stopping' : running ? 'running' : 'stopped';
-    return {
-      ready: redis === 'ok' && state === 'running',
-      checks: { redis, workers: state, queues: queues.join(',') },
-    };
+  const checks: OpsServerOptions['checks'] = {
+    // The fail-fast probe connection: the job connection would wait the outage out instead of answering.
+    'redis-queue': () =>
+      probe.ping().catch((error: Error) => Promise.reject(new Error(`unreachable: ${error.message}`))),
+    workers: async () => {
+      if (stopping) throw new Error('stopping');
+      const stopped = [...workers.keys()].filter((q) => !workers.get(q)?.isRunning());
+      if (stopped.length) throw new Error(`not running: ${stopped.join(',')}`);
+    },
   };
-  const http = await startHttpServer({
-    port: config.PORT,
-    host: config.HOST,
-    registry,
-    health,
-    beforeMetrics: () =>
-      within(2000, 'queue depth and outbox', Promise.all([depth.refresh(), outbox?.gauges.refresh()])).then(() => {}),
-  });
-  logger.info({ port: http.port, queues, prefix: config.QUEUE_PREFIX, outboxRelay: !!outbox }, 'worker started');
+  logger.info({ queues, prefix: config.QUEUE_PREFIX, outboxRelay: !!outbox }, 'worker started');
 
   return {
-    port: http.port,
     registry,
+    ops: {
+      registry,
+      checks,
+      beforeMetrics: () =>
+        within(2000, 'queue depth and outbox', Promise.all([depth.refresh(), outbox?.gauges.refresh()])).then(() => {}),
+    },
     async stop() {
       stopping = true;
       const result = await closeWithin(config.WORKER_SHUTDOWN_TIMEOUT_MS, () =>
@@ -168,7 +164,6 @@ export async function startWorkerApp(
         Promise.allSettled([
           ...[...depthQueues.values()].map((q) => q.close()),
           router?.close(),
-          http.close(),
           Promise.resolve(mailer.close()),
           outbox?.close(),
         ]),

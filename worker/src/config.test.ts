@@ -5,7 +5,8 @@ import { loadWorkerConfig, workerConfigShape } from './config.ts';
 
 test('an empty environment gives the documented defaults (the make up stack)', () => {
   const c = loadWorkerConfig({});
-  assert.equal(c.PORT, 15411);
+  assert.equal(c.OPS_PORT, 15411);
+  assert.equal(c.OPS_HOST, '127.0.0.1', 'operations only: loopback outside a container');
   assert.deepEqual(c.WORKER_QUEUES, ['emails', 'notifications']);
   assert.equal(c.SMTP_PORT, 15406);
   assert.equal(c.QUEUE_PREFIX, 'avelon');

@@ -7,6 +7,7 @@ import {
   envLogLevel,
   envUrl,
   loadConfig,
+  opsConfigShape,
   type QueueName,
   queueConfigShape,
   queueNames,
@@ -19,13 +20,8 @@ const queueList = envList(Object.values(queueNames).join(',')).pipe(
 );
 
 export const workerConfigShape = {
-  PORT: envInt(15411, 0, 65535).describe(
-    'HTTP port of /metrics and /health (make up sets it from AVELON_WORKER_PORT).',
-  ),
-  HOST: z
-    .string()
-    .default('127.0.0.1')
-    .describe('Interface of that port: operations only, so loopback; 0.0.0.0 in a container (the image sets it).'),
+  // The worker serves nothing else: its one port is the ops server's.
+  ...opsConfigShape(15411, ' (make up sets it from AVELON_WORKER_PORT)'),
   LOG_LEVEL: envLogLevel().describe(
     'pino log level; info logs one line per finished job, warn only retries and failures.',
   ),

@@ -1,9 +1,9 @@
-// The worker process: `node worker/src/main.ts`. Config from the environment (config.ts), SIGTERM or
-// SIGINT stop it gracefully: exit 0 when in-flight jobs finished within the bound, 1 when it ran out.
-import { ConfigError } from '@avelon/core';
+// The worker process: `node worker/src/main.ts`. Config from the environment (config.ts), the ops
+// server on OPS_HOST:OPS_PORT; SIGTERM or SIGINT stop it gracefully: exit 0 when in-flight jobs
+// finished within the bound, 1 when it ran out.
+import { ConfigError, createLogger, startOpsServer } from '@avelon/core';
 import { startWorkerApp } from './app.ts';
 import { loadWorkerConfig } from './config.ts';
-import { createLogger } from './logger.ts';
 
 let config: ReturnType<typeof loadWorkerConfig>;
 try {
@@ -13,8 +13,9 @@ try {
   console.error(error.message);
   process.exit(2);
 }
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL });
 const app = await startWorkerApp(config, logger);
+const ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, ...app.ops });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -24,12 +25,14 @@ async function stop(signal: string): Promise<void> {
     { signal, timeoutMs: config.WORKER_SHUTDOWN_TIMEOUT_MS },
     'stopping: no new jobs, finishing in-flight ones',
   );
+  ops.drain();
   // Last resort if closing itself hangs (the bound inside stop() covers the jobs, not every socket).
   setTimeout(() => {
     logger.error('shutdown hung; exiting');
     process.exit(1);
   }, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5000).unref();
   const result = await app.stop();
+  await ops.close();
   logger.info({ result }, 'stopped');
   process.exit(result === 'clean' ? 0 : 1);
 }

@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 export async function registerOtel(app: FastifyInstance, enabled: boolean): Promise<void> {
   if (!enabled) return;
   const instrumentation = new FastifyOtelInstrumentation({
-    ignorePaths: (opts: { url: string }) => opts.url.startsWith('/health') || opts.url === '/metrics',
+    // /docs comes through the ops server: not a shop request worth a span.
+    ignorePaths: (opts: { url: string }) => opts.url.startsWith('/docs'),
   });
   await app.register(instrumentation.plugin());
 }

@@ -7,14 +7,14 @@ import type { Registry } from 'prom-client';
 /** Enqueues one job; the same kind about the same entity is the same job (a retry adds nothing). */
 export interface ApiJobs {
   enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<void>;
-  /** True when the queue Redis answers (health check). */
+  /** True when the queue Redis answers (/readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export function createJobProducer(queueRedisUrl: string, config: QueueConfig, registry: Registry): ApiJobs {
   const connection = queueProducerConnection(queueRedisUrl, 'api-queue-producer');
-  // Reconnects are reported by the health check; an unhandled 'error' event would crash the process.
+  // Reconnects are reported by /readyz; an unhandled 'error' event would crash the process.
   connection.on('error', () => {});
   const producer = new JobProducer({ connection, config, registry });
   return {

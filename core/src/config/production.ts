@@ -7,9 +7,7 @@ export const nodeEnvShape = {
   NODE_ENV: z
     .string()
     .default('development')
-    .describe(
-      '`production` (the images set it) refuses to start with a development secret and keeps operations endpoints off the public port.',
-    ),
+    .describe('`production` (the images set it) refuses to start with a development secret.'),
 };
 
 export const isProduction = (config: { NODE_ENV: string }): boolean => config.NODE_ENV === 'production';

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricDef } from './define.ts';
 
 type MetricFor<D extends MetricDef> = D['type'] extends 'counter'
@@ -23,4 +23,11 @@ export function metric<D extends MetricDef>(registry: Registry, d: D): MetricFor
     case 'histogram':
       return new Histogram({ ...base, ...(d.buckets ? { buckets: [...d.buckets] } : {}) }) as MetricFor<D>;
   }
+}
+
+/** A registry holding Node's process metrics (CPU, memory, event-loop lag): where each app starts its own. */
+export function processRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
 }

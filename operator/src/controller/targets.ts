@@ -3,7 +3,7 @@ import type { Kube } from './kube.ts';
 
 /**
  * The scrape URLs of a Service's ready pods, from its EndpointSlices (label
- * `kubernetes.io/service-name`), on the named port (or the first). Static `urls` in the spec win:
+ * `kubernetes.io/service-name`), on the named port (`metrics` unless set). Static `urls` in the spec win:
  * they are for targets outside the cluster.
  */
 export async function endpointSliceTargets(kube: Kube, namespace: string, t: ScrapeTargetSpec): Promise<string[]> {
@@ -15,7 +15,7 @@ export async function endpointSliceTargets(kube: Kube, namespace: string, t: Scr
   });
   const urls: string[] = [];
   for (const slice of slices.items) {
-    const port = t.port ? slice.ports?.find((p) => p.name === t.port) : slice.ports?.[0];
+    const port = slice.ports?.find((p) => p.name === t.port);
     if (!port?.port) continue;
     for (const ep of slice.endpoints ?? []) {
       // Only ready endpoints: a pod still starting (or terminating) has no meaningful metrics.

@@ -104,9 +104,8 @@ const cacheSpec = T.Object(
 const scrapeTarget = T.Object(
   {
     service: T.Optional(T.String({ ...name, description: 'Find pods through the EndpointSlices of this Service.' })),
-    port: T.Optional(
-      T.String({ maxLength: 63, description: 'EndpointSlice port name to scrape (first port if unset).' }),
-    ),
+    // Every app of the platform serves /metrics on its ops port, which the chart names `metrics`.
+    port: T.String({ default: 'metrics', maxLength: 63, description: 'EndpointSlice port name to scrape.' }),
     path: T.String({ default: '/metrics', maxLength: 256, pattern: '^/' }),
     urls: T.Optional(T.Array(T.String({ maxLength: 2048, pattern: '^https?://' }), { maxItems: 64 })),
   },

@@ -27,14 +27,23 @@ export class World {
   scale(kind: 'api' | 'worker', desired: number, t: number): void {
     const pods = kind === 'api' ? this.apiPods : this.workerPods;
     const start = kind === 'api' ? this.#trace.model.apiPodStartSeconds : this.#trace.model.workerPodStartSeconds;
+    // The start delay is fixed per kind and t only grows, so appending keeps the list sorted by readyAt;
+    // scale-down removes the youngest pods first (not-ready ones go before serving ones).
     while (pods.length < desired) pods.push(t + start);
-    // Scale-down removes the youngest pods first (not-ready ones go before serving ones).
-    pods.sort((a, b) => a - b);
     while (pods.length > desired) pods.pop();
   }
 
+  /** Pods ready at `t`: a binary search of the sorted readyAt list (24-hour traces run hundreds of pods). */
   ready(kind: 'api' | 'worker', t: number): number {
-    return (kind === 'api' ? this.apiPods : this.workerPods).filter((r) => r <= t).length;
+    const pods = kind === 'api' ? this.apiPods : this.workerPods;
+    let lo = 0;
+    let hi = pods.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((pods[mid] as number) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** API utilization (0..) and p95 latency (ms) at a request rate, with the pods ready at `t`. */

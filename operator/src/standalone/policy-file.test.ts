@@ -8,7 +8,7 @@ const shipped = fileURLToPath(new URL('../../standalone-policy.yaml', import.met
 test('the shipped standalone policy is valid and names the local services', () => {
   const { name, spec } = loadPolicyFile(shipped, { api: [], worker: [] });
   assert.equal(name, 'avelon-local');
-  assert.deepEqual(spec.metrics.scrape?.api?.urls, ['http://127.0.0.1:15410/metrics']);
+  assert.deepEqual(spec.metrics.scrape?.api?.urls, ['http://127.0.0.1:15415/metrics']);
   assert.deepEqual(
     spec.workers?.map((w) => w.queue),
     ['emails', 'notifications'],

@@ -6,12 +6,12 @@ import {
   InvalidJobPayloadError,
   type JobKind,
   jobPayloads,
+  type Logger,
   metric,
   metricCatalog,
   type OutboxProducer,
 } from '@avelon/core';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../logger.ts';
 import { retryDelayMs } from './backoff.ts';
 import { type ClaimedRow, claimDue, type RowFailure, recordFailures } from './store.ts';
 
