@@ -4,7 +4,8 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 export interface StoredMail {
   id: number;
   receivedAt: string;
-  envelope: { from: string; to: string[] };
+  /** `client`: the address the message came from (which pod sent it, on the test node). */
+  envelope: { from: string; to: string[]; client?: string };
   raw: Buffer;
   parsed?: MailSummary;
 }
@@ -13,7 +14,7 @@ export interface StoredMail {
 export interface MailSummary {
   id: number;
   receivedAt: string;
-  envelope: { from: string; to: string[] };
+  envelope: StoredMail['envelope'];
   messageId: string | null;
   from: string;
   to: string;
@@ -66,6 +67,11 @@ export class MailStore {
   /** Every stored message, parsed (newest last). */
   async list(): Promise<MailSummary[]> {
     return Promise.all(this.#messages.map((m) => summarize(m)));
+  }
+
+  /** Every stored message's envelope (newest last), unparsed: cheap to poll during a burst. */
+  envelopes(): Array<StoredMail['envelope']> {
+    return this.#messages.map((m) => m.envelope);
   }
 
   async get(id: number): Promise<MailSummary | undefined> {

@@ -4,7 +4,8 @@ import type { MailStore } from './mail-store.ts';
 
 /**
  * The SMTP side of the sink: accepts any sender and recipient without authentication or TLS (it only
- * listens on loopback), stores each message, or rejects it when the store's behaviour says so.
+ * listens on loopback, or on the test node's own address for its pods), stores each message with the
+ * address that sent it, or rejects it when the store's behaviour says so.
  */
 export function createSmtpServer(store: MailStore): SMTPServer {
   const server = new SMTPServer({
@@ -33,7 +34,8 @@ export function createSmtpServer(store: MailStore): SMTPServer {
           return callback(error);
         }
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        const mail = store.add(Buffer.concat(chunks), { from, to: session.envelope.rcptTo.map((r) => r.address) });
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        const mail = store.add(Buffer.concat(chunks), { from, to, client: session.remoteAddress });
         callback(null, `queued as ${mail.id}`);
       });
     },

@@ -1,15 +1,42 @@
 // Proves the Helm chart on the real node, as a platform engineer would use it: `helm install` with the
-// defaults (only the images' tags and the API's NodePort set) brings every pod to Ready, applies the
-// migrations and passes `helm test`; the API answers from the host; reads survive the replica pod being
-// killed and the replica rejoins; killing the operator's leader hands the Lease to the other pod;
-// `helm upgrade` rolls the pods and keeps every secret and the data; `helm uninstall` keeps exactly
-// what docs/install.md says it keeps.
+// defaults (only the images' tags, the API's NodePort and the SMTP relay set) brings every pod to
+// Ready, applies the migrations and passes `helm test`; the API answers from the host; a shopper signs
+// in with the code a worker pod mailed, reads their own writes back at once from any API pod, and a
+// worker pod mails the order confirmation; under load the operator in the cluster lowers the API's CPU
+// target and the HPA adds pods; a queue burst raises the worker floor and worker pods start; reads
+// survive the replica pod being killed and the replica rejoins; killing the operator's leader hands the
+// Lease to the other pod; `helm upgrade` with a new image tag and values rolls the pods and keeps every
+// secret and the data; `helm uninstall` keeps exactly what docs/install.md says it keeps.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { connectCluster, imageRef, installCrd, type TestKube } from '../support/kube.ts';
+import { type MailSink, startMailSink } from '../../scripts/mail-sink/sink.ts';
+import {
+  componentPods,
+  freshRequest,
+  helm as helmIn,
+  imageTag,
+  isReady,
+  nodeAddress,
+  nodeValues,
+  pods as podsOf,
+  psql as psqlIn,
+  type Release,
+  secretValues,
+} from '../support/chart.ts';
+import {
+  connectCluster,
+  cpuTargetOf,
+  imageRef,
+  installCrd,
+  listEvents,
+  readHpa,
+  readPolicy,
+  type TestKube,
+} from '../support/kube.ts';
 import { kubectl } from '../support/platform.ts';
+import { type Load, load } from '../support/processes.ts';
 import { eventually, repoRoot } from '../support/stack.ts';
 
 const run = promisify(execFile);
@@ -18,72 +45,46 @@ const release = 'avelon';
 const nodePort = 30090;
 const api = `http://127.0.0.1:${nodePort}`;
 let k: TestKube;
+let r: Release;
+let sink: MailSink;
+let traffic: Load | undefined;
+// A second tag of the API image, made on the node, for the upgrade to roll to.
+const upgradeTag = `${imageTag('api')}-upgrade`;
 
-const helm = async (...args: string[]) =>
-  (
-    await run(`${repoRoot}.tools/bin/helm`, ['--kubeconfig', k.kubeconfig, '-n', ns, ...args], {
-      maxBuffer: 16 << 20,
-      timeout: 900_000,
-    })
-  ).stdout;
-
-const tag = (image: string) => imageRef(image).split(':').at(-1) ?? '';
-// [values key, image]: every image of the chart, as `make images` tagged it.
-const images: Array<[string, string]> = [
-  ['api', 'api'],
-  ['workers', 'worker'],
-  ['operator', 'operator'],
-  ['adminMetrics', 'admin-metrics'],
-  ['postgresql', 'postgres'],
-  ['pgbouncer', 'pgbouncer'],
-  ['redisCache', 'redis'],
-  ['redisQueue', 'redis'],
-];
-const nodeValues = () => [
-  '--set',
-  'global.imagePullPolicy=Never',
-  ...images.flatMap(([key, image]) => ['--set', `${key}.image.tag=${tag(image)}`]),
-  '--set',
-  'api.service.type=NodePort',
-  '--set',
-  `api.service.nodePort=${nodePort}`,
-  // The CRD is one per cluster and the other node tests installed it already (docs/install.md).
-  '--set',
-  'crds.install=false',
-];
-
-const pods = async () => (await k.core.listNamespacedPod({ namespace: ns })).items;
-const ready = (p: Awaited<ReturnType<typeof pods>>[number]) =>
-  !p.metadata?.deletionTimestamp && !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-const psql = (sql: string) =>
-  kubectl(k, [
-    '-n',
-    ns,
-    'exec',
-    `${release}-postgresql-0`,
-    '--',
-    'psql',
-    '-U',
-    'postgres',
-    '-d',
-    'avelon',
-    '-Atc',
-    sql,
-  ]);
-const secretData = async () => (await k.core.readNamespacedSecret({ name: release, namespace: ns })).data ?? {};
+const helm = (...args: string[]) => helmIn(r, ...args);
+const pods = () => podsOf(r);
+const psql = (sql: string) => psqlIn(r, sql);
+const ctr = (...args: string[]) =>
+  run('ctr', ['--address', '/run/avelon-cluster/containerd.sock', '-n', 'k8s.io', ...args]);
+const values = (extra: Record<string, string | number> = {}) =>
+  nodeValues({
+    'api.service.type': 'NodePort',
+    'api.service.nodePort': nodePort,
+    // Mail goes to this file's SMTP sink on the host, which pods reach at the node's address.
+    'workers.smtp.host': nodeAddress(k),
+    'workers.smtp.port': sink.smtpPort,
+    // The CRD is one per cluster and the other node tests installed it already (docs/install.md).
+    'crds.install': 'false',
+    ...extra,
+  });
 
 before(async () => {
   k = await connectCluster();
+  r = { k, namespace: ns, name: release };
   await installCrd(k);
+  sink = await startMailSink({ smtpPort: 0, httpPort: 0, host: nodeAddress(k) });
   // A namespace left by an interrupted run would make `helm install` refuse.
   await kubectl(k, ['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=300s']);
   await run('bash', [`${repoRoot}scripts/cluster/reclaim-volumes.sh`], { env: process.env });
 });
 
 after(async () => {
+  traffic?.stop();
   await helm('uninstall', release, '--wait').catch(() => undefined);
   await kubectl(k, ['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=300s']);
   await run('bash', [`${repoRoot}scripts/cluster/reclaim-volumes.sh`], { env: process.env });
+  await ctr('images', 'rm', imageRef('api').replace(/:[^:]+$/, `:${upgradeTag}`)).catch(() => undefined);
+  await sink?.close();
 });
 
 let productId = '';
@@ -97,12 +98,12 @@ test('helm install with the defaults: every pod Ready, migrations applied, helm 
     '--wait',
     '--timeout',
     '10m',
-    ...nodeValues(),
+    ...values(),
   );
   const all = await pods();
   const running = all.filter((p) => p.status?.phase !== 'Succeeded');
   assert.ok(running.length >= 10, `the platform's pods: ${running.map((p) => p.metadata?.name)}`);
-  for (const p of running) assert.ok(ready(p), `${p.metadata?.name} is Ready (${p.status?.phase})`);
+  for (const p of running) assert.ok(isReady(p), `${p.metadata?.name} is Ready (${p.status?.phase})`);
   // The post-install hook ran the migrations: the tables exist.
   await eventually(
     'migrations applied',
@@ -121,7 +122,7 @@ test('the API Service answers from the host through 127.0.0.1 and lists what the
   productId =
     (
       await psql(
-        `insert into products (slug, title, brand_id, price_cents, stock) values ('e2e-kettle', 'E2E kettle', ${brand}, 1999, 5) returning id`,
+        `insert into products (slug, title, brand_id, price_cents, stock) values ('e2e-kettle', 'E2E kettle', ${brand}, 1999, 500) returning id`,
       )
     )
       .trim()
@@ -139,9 +140,76 @@ test('the API Service answers from the host through 127.0.0.1 and lists what the
   assert.equal(streaming.trim(), '1', 'the replica streams from the primary');
 });
 
+/** Who sent a mail: the worker pod whose address the sink saw, if any. */
+const senderPod = async (client: string | undefined) =>
+  (await componentPods(r, 'worker')).find((p) => p.status?.podIP === client?.replace(/^::ffff:/, ''));
+
+test('a shopper signs in with the mailed code, reads every write back at once, and a worker pod mails the order', async () => {
+  const email = `shopper-${Date.now()}@example.test`;
+  const otp = await freshRequest(`${api}/api/v1/auth/otp`, { method: 'POST', body: { email } });
+  assert.equal(otp.status, 202);
+  let code = '';
+  await eventually(
+    'the sign-in code mailed',
+    async () => {
+      const mail = (await sink.store.list()).find((m) => m.envelope.to.includes(email));
+      code = /\b(\d{6})\b/.exec(mail?.subject ?? '')?.[1] ?? '';
+      return code !== '';
+    },
+    60_000,
+  );
+  const verify = await freshRequest(`${api}/api/v1/auth/verify`, { method: 'POST', body: { email, code } });
+  assert.equal(verify.status, 200, 'the mailed code signs in');
+  const auth = { authorization: `Bearer ${(verify.json() as { accessToken: string }).accessToken}` };
+
+  // Each request on a new connection: the Service spreads them over both API pods, whose reads go to
+  // the replica unless the write just made must be read from the primary.
+  const added = await freshRequest(`${api}/api/v1/cart/items`, {
+    method: 'POST',
+    headers: auth,
+    body: { productId: Number(productId), quantity: 2 },
+  });
+  assert.equal(added.status, 200);
+  for (let i = 0; i < 10; i++) {
+    const cart = await freshRequest(`${api}/api/v1/cart`, { headers: auth });
+    const lines = (cart.json() as { items: Array<{ productId: number; quantity: number }> }).items;
+    assert.deepEqual(
+      lines.map((l) => [l.productId, l.quantity]),
+      [[Number(productId), 2]],
+      `read ${i}: the cart line just added`,
+    );
+  }
+  const placed = await freshRequest(`${api}/api/v1/orders`, {
+    method: 'POST',
+    headers: { ...auth, 'idempotency-key': `e2e-${email}` },
+  });
+  assert.equal(placed.status, 201);
+  const order = placed.json() as { id: number; number: number };
+  for (let i = 0; i < 10; i++) {
+    const res = await freshRequest(`${api}/api/v1/orders/${order.id}`, { headers: auth });
+    assert.equal(res.status, 200, `read ${i}: the order just placed`);
+    const cart = await freshRequest(`${api}/api/v1/cart`, { headers: auth });
+    assert.equal((cart.json() as { items: unknown[] }).items.length, 0, `read ${i}: the cart checked out`);
+  }
+
+  let confirmation: Awaited<ReturnType<MailSink['store']['list']>>[number] | undefined;
+  await eventually(
+    'the order confirmation mailed',
+    async () => {
+      confirmation = (await sink.store.list()).find(
+        (m) => m.envelope.to.includes(email) && m.subject === `Order #${order.number} confirmed`,
+      );
+      return !!confirmation;
+    },
+    60_000,
+  );
+  const sender = await senderPod(confirmation?.envelope.client);
+  assert.ok(sender, `sent by a worker pod (from ${confirmation?.envelope.client})`);
+});
+
 test('the dashboard finds the API, worker and operator pods through their EndpointSlices', async () => {
-  const password = Buffer.from((await secretData())['admin-password'] ?? '', 'base64').toString();
-  const pod = (await pods()).find((p) => p.metadata?.name?.startsWith(`${release}-admin-metrics-`) && ready(p));
+  const password = (await secretValues(r))['admin-password'] ?? '';
+  const pod = (await componentPods(r, 'admin-metrics')).find(isReady);
   const port = pod?.spec?.containers[0]?.ports?.find((p) => p.name === 'http')?.containerPort;
   // Pod addresses are on the node's bridge, reachable from the host: no port-forward needed.
   const base = `http://${pod?.status?.podIP}:${port}`;
@@ -169,6 +237,102 @@ test('the dashboard finds the API, worker and operator pods through their Endpoi
   ).catch(() => assert.fail(`sources: ${JSON.stringify(sources)}`));
 });
 
+const operatorLogs = () =>
+  kubectl(k, ['-n', ns, 'logs', '-l', 'app.kubernetes.io/component=operator', '--tail=30']).catch(String);
+const policyPatch = (spec: unknown) =>
+  kubectl(k, ['-n', ns, 'patch', 'scalingpolicy', release, '--type=merge', '-p', JSON.stringify({ spec })]);
+/** The ScalingPolicy's latest decision about `target`, as its status records it. */
+const decided = async (target: string) =>
+  (await readPolicy(k, ns, release)).status?.recentDecisions?.findLast((d) => d.target === target);
+
+test("under load the operator lowers the API's CPU target on an SLO violation and the HPA adds API pods", async () => {
+  const hpa = `${release}-api`;
+  const target = cpuTargetOf(await readHpa(k, ns, hpa)) ?? 0;
+  const before = (await componentPods(r, 'api')).filter(isReady).length;
+  // An SLO of 1 ms: every uncached page misses it, so the violation is the load itself.
+  await policyPatch({
+    evaluationIntervalSeconds: 1,
+    api: { p95LatencyMs: 1 },
+    behavior: { cpuTargetDownIntervalSeconds: 5 },
+    metrics: { windowSeconds: 10 },
+  });
+  // A new price floor each request: a cache miss, a replica query and real CPU in the API pods.
+  traffic = load(() => `${api}/api/v1/products?limit=20&sort=price_asc&minPrice=${Math.floor(Math.random() * 1e6)}`, {
+    perSecond: 80,
+    maxRequests: 40_000,
+    maxSeconds: 420,
+    maxInFlight: 32,
+  });
+  await eventually(
+    'the CPU target lowered, and the status saying why',
+    async () =>
+      (cpuTargetOf(await readHpa(k, ns, hpa)) ?? target) < target && !!(await decided(`hpa/${hpa}.cpuTarget`)),
+    180_000,
+  ).catch(async (e) => assert.fail(`${e}\n${await operatorLogs()}`));
+  assert.match((await decided(`hpa/${hpa}.cpuTarget`))?.reason ?? '', /p95 [\d.]+ ms > SLO 1 ms/);
+  assert.ok(
+    (await listEvents(k, ns)).some((e) => e.reason === 'CpuTargetLowered' && e.related?.name === hpa),
+    'a CpuTargetLowered Event on the API HPA',
+  );
+  await eventually(
+    `the HPA adds API pods (more than ${before} Ready)`,
+    async () => (await componentPods(r, 'api')).filter(isReady).length > before,
+    240_000,
+  );
+  const served = traffic.counts();
+  traffic.stop();
+  assert.ok((served.statuses[200] ?? 0) > 100, `the load was served: ${JSON.stringify(served)}`);
+});
+
+test('a queue burst raises the worker floor, worker pods start and share the mail; Events and status say why', async () => {
+  const hpa = `${release}-worker-emails`;
+  const floor = (await readHpa(k, ns, hpa)).spec?.minReplicas ?? 1;
+  // A slow relay (200 ms a mail) keeps the burst waiting long enough for the operator to see it.
+  sink.store.behaviour.delayMs = 200;
+  const worker = (await componentPods(r, 'worker')).find((p) => p.metadata?.labels?.['avelon.io/queue'] === 'emails');
+  // Enqueued from inside the cluster by the worker image's own BullMQ, as the API would enqueue them.
+  const burst = `
+    import { Queue } from 'bullmq';
+    import { Redis } from 'ioredis';
+    const connection = new Redis(process.env.REDIS_QUEUE_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue('emails', { connection, prefix: process.env.QUEUE_PREFIX || 'avelon' });
+    const jobs = Array.from({ length: 4000 }, (_, i) => ({
+      name: 'otp-code',
+      data: { email: 'burst-' + i + '@example.test', code: '123456', expiresInSeconds: 600 },
+      opts: { jobId: 'burst-' + i, removeOnComplete: true },
+    }));
+    for (let i = 0; i < jobs.length; i += 500) await queue.addBulk(jobs.slice(i, i + 500));
+    await queue.close();
+    connection.disconnect();`;
+  await kubectl(k, ['-n', ns, 'exec', worker?.metadata?.name ?? '', '--', 'node', '--input-type=module', '-e', burst]);
+  await eventually(
+    'the worker floor raised, and the status saying why',
+    async () =>
+      ((await readHpa(k, ns, hpa)).spec?.minReplicas ?? 0) > floor && !!(await decided(`hpa/${hpa}.minReplicas`)),
+    120_000,
+  ).catch(async (e) => assert.fail(`${e}\n${await operatorLogs()}`));
+  assert.match((await decided(`hpa/${hpa}.minReplicas`))?.reason ?? '', /backlog \d+/);
+  assert.ok(
+    (await listEvents(k, ns)).some((e) => e.reason === 'FloorRaised' && e.related?.name === hpa),
+    'a FloorRaised Event on the worker HPA',
+  );
+  const emailWorkers = async () =>
+    (await componentPods(r, 'worker')).filter(
+      (p) => p.metadata?.labels?.['avelon.io/queue'] === 'emails' && isReady(p),
+    );
+  await eventually('more emails worker pods Ready', async () => (await emailWorkers()).length > floor, 180_000);
+  // The new pods take their share: burst mails arrive from more than one worker pod.
+  await eventually(
+    'burst mails sent by more than one worker pod',
+    async () => {
+      const burstMails = sink.store.envelopes().filter((e) => e.to[0]?.startsWith('burst-'));
+      return new Set(burstMails.map((e) => e.client)).size > 1;
+    },
+    120_000,
+  );
+  sink.store.behaviour.delayMs = 0;
+});
+
 test('reads survive the replica pod being killed, and the replica rejoins', async () => {
   const replica = `${release}-postgresql-replica-0`;
   const killed = (await k.core.readNamespacedPod({ name: replica, namespace: ns })).metadata?.uid;
@@ -182,7 +346,7 @@ test('reads survive the replica pod being killed, and the replica rejoins', asyn
     'a new replica pod Ready',
     async () => {
       const pod = await k.core.readNamespacedPod({ name: replica, namespace: ns });
-      return pod.metadata?.uid !== killed && ready(pod);
+      return pod.metadata?.uid !== killed && isReady(pod);
     },
     180_000,
   );
@@ -203,18 +367,18 @@ test("killing the operator's leader pod: the other replica takes the Lease", asy
     '';
   await eventually('a leader', async () => (await holder()) !== '', 60_000);
   const leader = await holder();
-  const operators = (await pods()).filter((p) => p.metadata?.name?.startsWith(`${release}-operator-`));
+  const operators = await componentPods(r, 'operator');
   assert.equal(operators.length, 2, 'two operator pods');
   const other = operators.map((p) => p.metadata?.name).find((n) => n !== leader);
   await kubectl(k, ['-n', ns, 'delete', 'pod', leader, '--grace-period=0', '--force']);
   await eventually(`the Lease taken over by ${other}`, async () => (await holder()) === other, 90_000);
 });
 
-test('helm upgrade with changed values rolls the pods and keeps every secret and the data', async () => {
-  const secretsBefore = await secretData();
-  const apiPodsBefore = (await pods())
-    .filter((p) => p.metadata?.name?.startsWith(`${release}-api-`))
-    .map((p) => p.metadata?.name);
+test('helm upgrade to a new image tag and changed values rolls the pods and keeps every secret and the data', async () => {
+  const secretsBefore = await secretValues(r);
+  const apiPodsBefore = (await componentPods(r, 'api')).map((p) => p.metadata?.name);
+  const newRef = imageRef('api').replace(/:[^:]+$/, `:${upgradeTag}`);
+  await ctr('images', 'tag', '--force', imageRef('api'), newRef);
   await helm(
     'upgrade',
     release,
@@ -222,24 +386,29 @@ test('helm upgrade with changed values rolls the pods and keeps every secret and
     '--wait',
     '--timeout',
     '10m',
-    ...nodeValues(),
-    '--set',
-    'api.env.ACCESS_TOKEN_TTL_SECONDS=600',
-    '--set',
-    'scalingPolicy.cache.classes[0].name=product',
-    '--set',
-    'scalingPolicy.cache.classes[0].ttlSeconds.min=60',
-    '--set',
-    'scalingPolicy.cache.classes[0].ttlSeconds.default=1200',
-    '--set',
-    'scalingPolicy.cache.classes[0].ttlSeconds.max=3600',
+    ...values({
+      'api.image.tag': upgradeTag,
+      'api.env.ACCESS_TOKEN_TTL_SECONDS': 600,
+      'scalingPolicy.cache.classes[0].name': 'product',
+      'scalingPolicy.cache.classes[0].ttlSeconds.min': 60,
+      'scalingPolicy.cache.classes[0].ttlSeconds.default': 1200,
+      'scalingPolicy.cache.classes[0].ttlSeconds.max': 3600,
+    }),
   );
-  assert.deepEqual(await secretData(), secretsBefore, 'every generated password and key kept');
-  const apiPodsAfter = (await pods()).filter((p) => p.metadata?.name?.startsWith(`${release}-api-`) && ready(p));
+  assert.deepEqual(await secretValues(r), secretsBefore, 'every generated password and key kept');
+  const apiPodsAfter = (await componentPods(r, 'api')).filter(isReady);
   assert.ok(apiPodsAfter.length >= 2);
-  for (const p of apiPodsAfter) assert.ok(!apiPodsBefore.includes(p.metadata?.name), `${p.metadata?.name} is new`);
-  const env = apiPodsAfter[0]?.spec?.containers[0]?.env ?? [];
-  assert.equal(env.find((e) => e.name === 'ACCESS_TOKEN_TTL_SECONDS')?.value, '600');
+  for (const p of apiPodsAfter) {
+    assert.ok(!apiPodsBefore.includes(p.metadata?.name), `${p.metadata?.name} is new`);
+    assert.equal(p.spec?.containers[0]?.image, newRef, `${p.metadata?.name} runs the new tag`);
+    const env = p.spec?.containers[0]?.env ?? [];
+    assert.equal(env.find((e) => e.name === 'ACCESS_TOKEN_TTL_SECONDS')?.value, '600');
+  }
+  const policy = await readPolicy(k, ns, release);
+  const product = (
+    policy.spec as { cache?: { classes?: Array<{ name: string; ttlSeconds: { default: number } }> } }
+  ).cache?.classes?.find((c) => c.name === 'product');
+  assert.equal(product?.ttlSeconds.default, 1200, 'the ScalingPolicy carries the new TTL default');
   // A client of a rolling Service retries a connection that landed on a pod going away.
   await eventually(
     'the data survived the upgrade',
@@ -265,7 +434,7 @@ test('helm uninstall removes the platform and keeps what docs/install.md says it
     [],
     'no Service left',
   );
-  assert.ok(Object.keys(await secretData()).length > 0, 'the Secret is kept');
+  assert.ok(Object.keys(await secretValues(r)).length > 0, 'the Secret is kept');
   const claims = (await k.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.map(
     (c) => c.metadata?.name,
   );
