@@ -1,6 +1,8 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ApiError, type ApiErrorCode, errorBody } from '../errors.ts';
+import { ApiError, type ApiErrorCode, apiErrors, errorBody } from '../errors.ts';
 import { isUnavailable } from './unavailable.ts';
 
 // Fastify's own errors for client mistakes, mapped to our codes (never a 500).
@@ -69,3 +71,40 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     return reply.code(500).send(errorBody('API_ERR_INTERNAL'));
   });
 });
+
+/**
+ * Fastify's `frameworkErrors` option: what its router refuses before any hook or handler runs (a path
+ * that does not percent-decode, a path parameter past maxParamLength, a failed async constraint). Without
+ * it Fastify answers in its own shape, without our code. All three are a path that no route's schema
+ * accepts: 400 API_ERR_VALIDATION.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(400).send(errorBody('API_ERR_VALIDATION', error.message));
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: what node's HTTP parser refuses, before Fastify sees a request
+ * (bytes that are not HTTP, headers too large, a request that does not arrive in time). There is no
+ * reply object, only the socket: the answer is written raw, in the registry's shape, and the connection
+ * closed, as node does.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ApiErrorCode =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 'API_ERR_REQUEST_TIMEOUT'
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'API_ERR_HEADERS_TOO_LARGE'
+        : 'API_ERR_MALFORMED_REQUEST';
+  const { status } = apiErrors[code];
+  const body = JSON.stringify(errorBody(code));
+  this.log.debug({ err: error }, 'client error');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}

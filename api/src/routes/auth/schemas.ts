@@ -1,6 +1,9 @@
+import { EMAIL_PATTERN } from '@avelon/core';
 import { Type } from '@fastify/type-provider-typebox';
 
-const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+// The queue's pattern as well as the format: the code is mailed through a job whose schema checks the
+// address again, and an address only the looser format accepts would fail there, after validation.
+const Email = Type.String({ format: 'email', pattern: EMAIL_PATTERN, minLength: 3, maxLength: 254 });
 
 export const OtpRequest = Type.Object({ email: Email }, { additionalProperties: false });
 export const OtpAccepted = Type.Object({

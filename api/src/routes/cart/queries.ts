@@ -38,16 +38,21 @@ export async function getCart(db: Db, userId: number): Promise<Cart> {
   };
 }
 
-/** Adds to the line of a product (creating cart and line as needed); false when the product cannot be sold. */
+/**
+ * Adds to the line of a product (creating cart and line as needed); false when the product cannot be
+ * sold, and then nothing is written: the cart is only created or touched for a product that can be added.
+ */
 export async function addItem(db: Db, userId: number, productId: number, quantity: number): Promise<boolean> {
   const result = await db.execute(sql`
-    WITH cart AS (
-      INSERT INTO carts (user_id) VALUES (${userId})
+    WITH product AS (
+      SELECT id FROM products WHERE id = ${productId} AND is_available
+    ), cart AS (
+      INSERT INTO carts (user_id) SELECT ${userId} FROM product
       ON CONFLICT (user_id) DO UPDATE SET updated_at = now()
       RETURNING id
     )
     INSERT INTO cart_items (cart_id, product_id, quantity)
-    SELECT cart.id, p.id, ${quantity} FROM cart JOIN products p ON p.id = ${productId} AND p.is_available
+    SELECT cart.id, product.id, ${quantity} FROM cart, product
     ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = least(cart_items.quantity + excluded.quantity, 99)
     RETURNING quantity`);
   return (result.rowCount ?? 0) > 0;
