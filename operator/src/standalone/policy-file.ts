@@ -17,6 +17,7 @@ export function loadPolicyFile(
   spec.metrics.scrape ??= {};
   const scrape = spec.metrics.scrape;
   if (urls.api.length) scrape.api = { path: '/metrics', port: 'metrics', ...scrape.api, urls: [...urls.api] };
-  if (urls.worker.length) scrape.worker = { path: '/metrics', port: 'metrics', ...scrape.worker, urls: [...urls.worker] };
+  if (urls.worker.length)
+    scrape.worker = { path: '/metrics', port: 'metrics', ...scrape.worker, urls: [...urls.worker] };
   return { name: doc?.metadata?.name ?? 'standalone', spec };
 }
