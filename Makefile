@@ -105,5 +105,9 @@ docs: node_modules/.installed ## Regenerate docs/configuration.md, docs/metrics.
 	@node scripts/docs/generate.ts
 
 .PHONY: bench
-bench: deps ## Run the benchmarks on a private stack (ports 55401+; results go to docs/benchmarks.md)
+bench: deps ## Run the benchmarks on a private stack (ports 55401+; results go to docs/benchmarks.md, then make capacity)
 	@bash scripts/bench/run.sh
+
+.PHONY: capacity
+capacity: node_modules/.installed ## Regenerate docs/capacity.md, its chart and the sizing table of docs/install.md from the last make bench
+	@node loadtest/capacity.ts

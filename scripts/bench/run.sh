@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: runs every benchmark of this folder (one NAME.sh each, in name order); each writes its own
-# "## Section" of docs/benchmarks.md. AVELON_BENCHES=api,worker runs only those. To add one, add a file.
+# "## Section" of docs/benchmarks.md; then the capacity model is regenerated from them (`make capacity`).
+# AVELON_BENCHES=api,worker runs only those. To add one, add a file.
 # It runs on a private stack of its own (ports 55401+, data in .data/bench; AVELON_PORT_BASE and
 # AVELON_DATA_DIR move it), away from `make up` (15400) and the tests (25400); the data stores it starts are
 # stopped at the end, and its demo data stays in the data directory for the next run.
@@ -25,4 +26,7 @@ for bench in "$here"/*.sh; do
   if [ -n "${AVELON_BENCHES:-}" ] && [[ ",$AVELON_BENCHES," != *",$name,"* ]]; then continue; fi
   bash "$bench" || { echo "bench $name failed" >&2; status=1; }
 done
+# The capacity model reads what the benchmarks just wrote (docs/benchmarks-api.json, docs/benchmarks.md).
+echo "==> bench: capacity model (docs/capacity.md, docs/capacity-frontier.svg, the sizing table of docs/install.md)"
+node "$root/loadtest/capacity.ts" || { echo "capacity model failed" >&2; status=1; }
 exit $status

@@ -1,5 +1,6 @@
-// Proves: files generated from one source are current — the docs from the code, and the checked-in
-// migrations from the Drizzle schema (regenerating them would add nothing).
+// Proves: files generated from one source are current — the docs from the code, the capacity model and
+// its chart from the last benchmark run and the stated assumptions, and the checked-in migrations from the
+// Drizzle schema (regenerating them would add nothing).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { capacityFiles } from '../../loadtest/capacity.ts';
 import { generatedDocs } from '../../scripts/docs/generate.ts';
 import { repoRoot } from '../support/stack.ts';
 
@@ -17,6 +19,18 @@ for (const [path, render] of Object.entries(generatedDocs)) {
     assert.equal(readFileSync(join(repoRoot, path), 'utf8'), render());
   });
 }
+
+// One run of the model and the simulator (a few seconds): every file it owns, byte for byte.
+const capacity = capacityFiles(repoRoot);
+for (const [path, content] of Object.entries(capacity)) {
+  test(`${path} matches its inputs (make capacity regenerates it)`, () => {
+    assert.equal(readFileSync(join(repoRoot, path), 'utf8'), content);
+  });
+}
+
+test('the capacity model is deterministic: a second run gives the same bytes', () => {
+  assert.deepEqual(capacityFiles(repoRoot), capacity);
+});
 
 test('the migrations are current with the Drizzle schema', async () => {
   const out = mkdtempSync(join(tmpdir(), 'avelon-drizzle-'));

@@ -100,6 +100,33 @@ test('api: a missing reading resets the calm streak', () => {
   assert.equal(m.apiCalmSince, undefined);
 });
 
+// [name, seconds since the last target change (undefined: never), active ceiling before, ceiling after]
+// with p95 at twice the SLO and the target at 70: the cut goes to 40 in every case.
+const ceilings: Array<[string, number | undefined, number | undefined, number]> = [
+  // the first cut ever: 70 violated, so loosening stops at 65 for an hour
+  ['first cut sets the ceiling', undefined, undefined, 65],
+  // 70 has been in force for two minutes: the HPA acted on it, it is proven too loose
+  ['a tested target lowers the ceiling', 120, 75, 65],
+  // 70 was set 20 s ago by the previous cut of the same overload: untested, the ceiling stays
+  ['an untested target keeps the ceiling', 20, 75, 75],
+  // untested, but no ceiling is active: this cut sets one
+  ['untested without a ceiling sets one', 20, undefined, 65],
+];
+for (const [name, since, before, after] of ceilings) {
+  test(`api ceiling: ${name}`, () => {
+    const m = memory({
+      changedAt: since === undefined ? {} : { 'hpa/api.cpuTarget': T0 - since * 1000 },
+      ...(before === undefined ? {} : { apiCeiling: { cpuTarget: before, until: T0 + 600_000 } }),
+    });
+    const { actions } = decideApi(api, b, observations({ p95LatencyMs: 100 }), m, T0);
+    assert.deepEqual(
+      actions.map((a) => a.to),
+      [40],
+    );
+    assert.equal(m.apiCeiling?.cpuTarget, after);
+  });
+}
+
 // [p95 ms, CPU %, target, next, SLO ms, room?]
 const room: Array<[number, number | undefined, number, number, number, boolean]> = [
   // 5 ms at 70%: at 82.5% the queueing model predicts 5 * 0.3 / 0.175 = 8.6 ms, under 50

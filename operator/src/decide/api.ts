@@ -38,10 +38,17 @@ export function decideApi(api: ApiSpec, b: BehaviorSpec, obs: Observations, memo
         return hold(`${cpuKey}: ${why}, waiting for the HPA to act on the last change`);
       }
       const to = clamp(Math.floor((target * slo) / p95), api.cpuTarget.min, target - 1);
-      memory.apiCeiling = {
-        cpuTarget: Math.max(api.cpuTarget.min, target - b.cpuTargetUpStep),
-        until: now + ceilingMemoryMs,
-      };
+      // Only a target the HPA has had time to act on is proven too loose. The cuts that follow the first
+      // one within an overload come before the new pods are ready: letting each of them lower the ceiling
+      // ratcheted it to the minimum for an hour after a flash sale (docs/capacity.md).
+      const setAt = memory.changedAt[cpuKey];
+      const ceilingActive = memory.apiCeiling !== undefined && memory.apiCeiling.until > now;
+      if (!ceilingActive || setAt === undefined || now - setAt >= provenAfterMs) {
+        memory.apiCeiling = {
+          cpuTarget: Math.max(api.cpuTarget.min, target - b.cpuTargetUpStep),
+          until: now + ceilingMemoryMs,
+        };
+      }
       return change({ kind: 'cpuTarget', hpa: api.hpa, target: cpuKey, from: target, to, reason: why }, memory, now);
     }
     const ceiling = Math.min(api.minReplicas.max, hpa.maxReplicas);
@@ -113,6 +120,8 @@ export function roomToLoosen(
 
 /** How long a violated CPU target stays a ceiling for loosening: an hour, about one traffic phase. */
 const ceilingMemoryMs = 3_600_000;
+/** How long a target must have been in force to be proven too loose: an HPA sync (15 s) and a pod start. */
+const provenAfterMs = 60_000;
 
 function hold(why: string): PartResult {
   return { actions: [], holds: [why] };

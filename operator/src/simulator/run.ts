@@ -16,6 +16,9 @@ export interface Result {
   sloViolationMinutes: number;
   worstWaitSeconds: number;
   replicaMinutes: number;
+  /** The API's and the workers' parts of replicaMinutes. */
+  apiReplicaMinutes: number;
+  workerReplicaMinutes: number;
   scalingEvents: number;
   policyChanges: number;
 }
@@ -33,6 +36,8 @@ export function simulate(trace: Trace, make: (t: Trace) => Strategy): Result {
     sloViolationMinutes: 0,
     worstWaitSeconds: 0,
     replicaMinutes: 0,
+    apiReplicaMinutes: 0,
+    workerReplicaMinutes: 0,
     scalingEvents: 0,
     policyChanges: 0,
   };
@@ -69,6 +74,8 @@ export function simulate(trace: Trace, make: (t: Trace) => Strategy): Result {
     if (apiViolated || queueViolated) r.sloViolationMinutes += 1 / 60;
     r.worstWaitSeconds = Math.max(r.worstWaitSeconds, wait);
     r.replicaMinutes += (world.apiPods.length + world.workerPods.length) / 60;
+    r.apiReplicaMinutes += world.apiPods.length / 60;
+    r.workerReplicaMinutes += world.workerPods.length / 60;
   }
   r.policyChanges = s.policyChanges;
   return r;
