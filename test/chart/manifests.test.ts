@@ -16,7 +16,7 @@ import {
   unpinnedImages,
   weakSecurity,
 } from './checks.ts';
-import { ciValueFiles, type Manifest, podSpec, render, repoRoot } from './helm.ts';
+import { chartDir, ciValueFiles, helm, type Manifest, podSpec, render, repoRoot } from './helm.ts';
 
 const rules = {
   missingResources,
@@ -114,6 +114,17 @@ describe('the defaults', () => {
     assert.equal(podSpec(op as Manifest).serviceAccountName, 'avelon-operator');
   });
 
+  test('a deleted API pod keeps serving through a preStop pause shorter than its grace period', async () => {
+    const api = (await byKind('Deployment')).find((m) => m.metadata.name === 'avelon-api');
+    const spec = podSpec(api as Manifest);
+    const pause = spec.containers[0].lifecycle?.preStop?.sleep?.seconds;
+    assert.ok(pause > 0, 'a preStop sleep');
+    assert.ok(
+      pause < spec.terminationGracePeriodSeconds,
+      `pause ${pause} s < grace ${spec.terminationGracePeriodSeconds} s`,
+    );
+  });
+
   test('every app is probed on its ops port (named metrics, OPS_PORT): /readyz, /livez; its Service exposes it', async () => {
     const apps = ['api', 'worker', 'operator', 'admin-metrics'];
     const deployments = (await byKind('Deployment')).filter((m) =>
@@ -194,6 +205,12 @@ describe('the defaults', () => {
     );
     assert.deepEqual(guarded.sort(), ['pgbouncer', 'postgresql', 'postgresql-replica', 'redis-cache', 'redis-queue']);
   });
+});
+
+test('a preStop pause as long as the grace period is refused, naming both values', async () => {
+  const r = await helm(['template', 'avelon', chartDir, '--set', 'api.shutdownDelaySeconds=30']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /api\.shutdownDelaySeconds must be below api\.terminationGracePeriodSeconds/);
 });
 
 test('three replicas get three replica URLs, one per pod', async () => {
