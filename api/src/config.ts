@@ -91,10 +91,19 @@ export const apiConfigShape = {
 
   RATE_LIMIT_ENABLED: envBool(true).describe('Off disables every limit (benchmarks of the bare request path).'),
   RATE_LIMIT_FAIL_OPEN: envBool(true).describe(
-    'When Redis cannot be reached: true lets requests through, false answers 503; visible as avelon_ratelimit_fail_open.',
+    'When Redis cannot be reached: true lets requests through (the general limit still counts per instance), false answers 503; visible as avelon_ratelimit_fail_open.',
   ),
   RATE_LIMIT_GENERAL_MAX: envInt(100, 1).describe('Requests per client address per window, every route.'),
   RATE_LIMIT_GENERAL_WINDOW_MS: envInt(60_000, 1000).describe('Window of the general limit.'),
+  RATE_LIMIT_SYNC_INTERVAL_MS: envInt(100, 10, 10_000).describe(
+    'How often the general limit’s local counts are reconciled with Redis (T of its error bound, docs/api.md "Rate limits").',
+  ),
+  RATE_LIMIT_SYNC_HITS: envInt(100, 1).describe(
+    'A client with this many hits not yet sent to Redis is reconciled at once, before the next interval.',
+  ),
+  RATE_LIMIT_LOCAL_MAX_KEYS: envInt(100_000, 100).describe(
+    'Client keys of the general limit held in memory; beyond it the oldest are forgotten (their hits still reach Redis).',
+  ),
   RATE_LIMIT_AUTH_MAX: envInt(5, 1).describe('Sign-in requests per client address per window, whatever the email.'),
   RATE_LIMIT_AUTH_EMAIL_MAX: envInt(3, 1).describe(
     'Sign-in requests per (email address, client address) per window; never across addresses, so no one can exhaust another’s sign-in.',

@@ -1,9 +1,10 @@
-import { createRequire } from 'node:module';
 import { metric, metricCatalog } from '@avelon/core';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
+import { BatchedRedisStore } from '../rate-limit/batched-store.ts';
+import { ExactRedisStore, type Store } from '../rate-limit/exact-store.ts';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
@@ -20,75 +21,54 @@ export interface LimitHooks {
   writes: Hook;
 }
 
-type StoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
-interface Store {
-  incr(key: string, cb: StoreCallback, timeWindow: number, max: number): void;
-  child(options: Record<string, unknown>): Store;
-}
-type RedisStoreCtor = new (
-  continueExceeding: boolean,
-  exponentialBackoff: boolean,
-  redis: unknown,
-  key?: string,
-) => Store;
-// The plugin's own Redis store (its Lua script), wrapped below; it ships without type declarations.
-const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as RedisStoreCtor;
-
 const noop: Hook = async () => {};
 
 /**
  * @fastify/rate-limit on the cache Redis. The general limit is the plugin's global hook, keyed by the
- * client address (request.ip, which honours X-Forwarded-For only from TRUST_PROXY). The specific limits
- * are separate counters checked by our own hooks, because the plugin runs one limit per request. When
- * Redis cannot be reached the policy is RATE_LIMIT_FAIL_OPEN, and every such check is counted.
+ * client address (request.ip, which honours X-Forwarded-For only from TRUST_PROXY), and decided in
+ * process by a store that reconciles with Redis in batches (rate-limit/batched-store.ts): no Redis round
+ * trip on a request. The specific limits are separate counters checked by our own hooks, because the
+ * plugin runs one limit per request; they ask Redis on every check (rate-limit/exact-store.ts). When Redis
+ * cannot be reached the policy is RATE_LIMIT_FAIL_OPEN, and every such check is counted.
  */
 export async function registerRateLimits(app: FastifyInstance, deps: AppDeps): Promise<LimitHooks> {
   const c = deps.config;
   if (!c.RATE_LIMIT_ENABLED) return { auth: [], checkout: noop, writes: noop };
-  const rejections = metric(deps.registry, metricCatalog.rateLimitRejections);
-  const storeErrors = metric(deps.registry, metricCatalog.rateLimitStoreErrors);
-  metric(deps.registry, metricCatalog.rateLimitFailOpen).set(c.RATE_LIMIT_FAIL_OPEN ? 1 : 0);
-  const { breaker } = deps;
-  const failOpen = c.RATE_LIMIT_FAIL_OPEN;
+  const m = <K extends keyof typeof metricCatalog>(k: K) => metric(deps.registry, metricCatalog[k]);
+  const rejections = m('rateLimitRejections');
+  const storeErrors = m('rateLimitStoreErrors');
+  m('rateLimitFailOpen').set(c.RATE_LIMIT_FAIL_OPEN ? 1 : 0);
+  const common = {
+    redis: deps.cacheRedis,
+    breaker: deps.breaker,
+    prefix: 'avelon:rl:',
+    failOpen: c.RATE_LIMIT_FAIL_OPEN,
+  };
+  const general = new BatchedRedisStore({
+    ...common,
+    limit: 'general',
+    intervalMs: c.RATE_LIMIT_SYNC_INTERVAL_MS,
+    syncHits: c.RATE_LIMIT_SYNC_HITS,
+    maxKeys: c.RATE_LIMIT_LOCAL_MAX_KEYS,
+    metrics: {
+      localDecisions: m('rateLimitLocalDecisions'),
+      syncs: m('rateLimitSyncs'),
+      syncFailures: m('rateLimitSyncFailures'),
+      storeErrors,
+    },
+    log: app.log,
+  });
+  general.start();
+  app.addHook('onClose', () => general.close());
+  const exact = new ExactRedisStore({ ...common, storeErrors }, 'general');
 
-  class MeteredStore implements Store {
-    readonly #inner: Store;
-    readonly #limit: string;
-    constructor(_params?: unknown, inner?: Store, limit = 'general') {
-      this.#inner = inner ?? new RedisStore(false, false, deps.cacheRedis, 'avelon:rl:');
-      this.#limit = limit;
-    }
-    incr(key: string, cb: StoreCallback, timeWindow: number, max: number): void {
-      const fail = (cause: unknown) => {
-        storeErrors.labels(this.#limit, failOpen ? 'allowed' : 'rejected').inc();
-        cb(
-          new ApiError('API_ERR_UNAVAILABLE', 'Rate limiting is unavailable.', {
-            cause,
-            headers: { 'retry-after': '1' },
-          }),
-        );
-      };
-      if (!breaker.available()) {
-        fail(new Error('cache Redis unavailable'));
-        return;
-      }
-      this.#inner.incr(
-        key,
-        (error, result) => {
-          if (error) {
-            breaker.failure();
-            fail(error);
-            return;
-          }
-          cb(null, result);
-        },
-        timeWindow,
-        max,
-      );
+  /** What the plugin constructs from `store`: the general limit batched, its children (the specific limits) exact. */
+  class PluginStore implements Store {
+    incr(...args: Parameters<Store['incr']>): void {
+      general.incr(...args);
     }
     child(options: Record<string, unknown>): Store {
-      const limit = typeof options.limitName === 'string' ? options.limitName : this.#limit;
-      return new MeteredStore(undefined, this.#inner.child(options), limit);
+      return exact.child(options);
     }
   }
 
@@ -97,8 +77,8 @@ export async function registerRateLimits(app: FastifyInstance, deps: AppDeps): P
     max: c.RATE_LIMIT_GENERAL_MAX,
     timeWindow: c.RATE_LIMIT_GENERAL_WINDOW_MS,
     // The plugin types its store against route options; ours only reads `limitName` from them.
-    store: MeteredStore as never,
-    skipOnError: failOpen,
+    store: PluginStore as never,
+    skipOnError: c.RATE_LIMIT_FAIL_OPEN,
     onExceeded: () => rejections.labels('general').inc(),
     errorResponseBuilder: (_request, context) =>
       new ApiError('API_ERR_RATE_LIMITED', `Rate limit exceeded, retry in ${context.after}.`),
@@ -109,7 +89,7 @@ export async function registerRateLimits(app: FastifyInstance, deps: AppDeps): P
       max,
       timeWindow,
       keyGenerator: (request) => `${limitName}:${key(request)}`,
-      // Read by MeteredStore.child to label its metrics.
+      // Read by ExactRedisStore.child to label its metrics.
       ...({ limitName } as object),
     });
     return async (request, reply) => {

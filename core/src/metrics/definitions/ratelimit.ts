@@ -11,13 +11,31 @@ export const rateLimitMetrics = {
   rateLimitStoreErrors: def({
     name: 'avelon_ratelimit_store_errors_total',
     type: 'counter',
-    help: 'Rate-limit checks that could not reach Redis, by limit and what the policy did (allowed = fail open, rejected = fail closed).',
+    help: 'Rate-limit checks made while Redis was unreachable, by limit and what the policy did (allowed = fail open: let through, the general limit on this instance’s counts alone; rejected = fail closed, 503).',
     labelNames: ['limit', 'action'],
   }),
   rateLimitFailOpen: def({
     name: 'avelon_ratelimit_fail_open',
     type: 'gauge',
     help: '1 when the rate limiter lets requests through while Redis is unreachable (fail open), 0 when it rejects them (fail closed).',
+    labelNames: [],
+  }),
+  rateLimitLocalDecisions: def({
+    name: 'avelon_ratelimit_local_decisions_total',
+    type: 'counter',
+    help: 'Rate-limit checks decided in this process without a Redis round trip, by limit (general; the specific limits ask Redis every time).',
+    labelNames: ['limit'],
+  }),
+  rateLimitSyncs: def({
+    name: 'avelon_ratelimit_syncs_total',
+    type: 'counter',
+    help: 'Batches of local rate-limit counts reconciled with Redis (one pipeline, one increment per client key with hits).',
+    labelNames: [],
+  }),
+  rateLimitSyncFailures: def({
+    name: 'avelon_ratelimit_sync_failures_total',
+    type: 'counter',
+    help: 'Reconciliations with Redis that failed; their hits are kept and sent with the next one.',
     labelNames: [],
   }),
 };
