@@ -3,9 +3,10 @@
 //   2. the API as installed by default (rate limiter on, its limits set out of reach): product detail, product
 //      lists and the browse mix, after a stated warm-up of the browse mix;
 //   3. the seed's "before": the same API with the cache off and every read on the primary.
-// Throughput is closed loop (BENCH_WORKERS connections, as fast as they go); latency of the browse mix is open
-// model at half of the default API's browse throughput measured in the same round, with the cache hit rate and
-// DB queries per request from its /metrics. Then the admin-writes scenario with the staleness check.
+// Throughput is closed loop (BENCH_WORKERS connections, as fast as they go); then, per target, the saturation
+// curve of the browse mix, open model (loadtest/src/saturation-curve.ts: step the arrival rate up until p99,
+// errors or keeping up break, then p50/p95/p99 at 25%, 50% and 80% of it), with the cache hit rate and DB
+// queries per request from /metrics. Then the admin-writes scenario with the staleness check.
 // Rounds interleave the targets; the "## API" section of docs/benchmarks.md and docs/benchmarks-api.json are
 // written from this run only.
 import { writeFileSync } from 'node:fs';
@@ -14,12 +15,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminToken } from './src/admin-token.ts';
 import { between, counters } from './src/api-metrics.ts';
+import { apiTables } from './src/api-report.ts';
+import { benchApiEnv } from './src/bench-api.ts';
 import { type BrowseKind, browseGenerator, describeBrowseMix, vegetaTargets } from './src/browse-targets.ts';
 import { type Catalogue, catalogueFor } from './src/catalogue.ts';
 import { writeSection } from './src/doc-section.ts';
 import { type Started, startServer } from './src/processes.ts';
+import { breakDefaults } from './src/saturation.ts';
+import { type Curve, curveRows, type Sample, saturationCurve } from './src/saturation-curve.ts';
 import { adminWrites, type StalenessResult } from './src/staleness.ts';
-import { fmt, median, ratios, span } from './src/stats.ts';
+import { fmt, median, span } from './src/stats.ts';
 import { type AttackResult, attack } from './src/vegeta.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,20 +36,15 @@ const warmupSeconds = env('BENCH_WARMUP', 60);
 const warmupRate = env('BENCH_WARMUP_RATE', 400);
 const writeSeconds = env('BENCH_WRITE_DURATION', 20);
 const writeRate = env('BENCH_WRITE_RATE', 2);
+const stepSeconds = env('BENCH_STEP_DURATION', 4);
+const criteria = { ...breakDefaults, p99Ms: env('BENCH_SAT_P99_MS', breakDefaults.p99Ms) };
 const docFile = process.env.BENCH_DOC ?? join(root, 'docs/benchmarks.md');
 const jsonFile = process.env.BENCH_JSON ?? join(root, 'docs/benchmarks-api.json');
 const catalogueFile = join(process.env.AVELON_DATA_DIR ?? tmpdir(), 'bench-catalogue.json');
 /** Enough targets that a closed-loop measurement never cycles through them (a cycle would be all hits). */
 const closedTargets = env('BENCH_MAX_RPS', 40_000) * seconds;
 
-const outOfReach = {
-  RATE_LIMIT_ENABLED: 'true',
-  RATE_LIMIT_GENERAL_MAX: '1000000000',
-  RATE_LIMIT_WRITES_MAX: '1000000000',
-  RATE_LIMIT_AUTH_MAX: '1000000000',
-};
-// info: the start-up line says where it listens; nothing is logged per request.
-const api = { LOG_LEVEL: 'info', DOCS_ENABLED: 'false', ...outOfReach };
+const api = benchApiEnv;
 const [cached, before] = await Promise.all([
   startServer('api (default)', 'api/src/main.ts', { ...api, INSTANCE_ID: 'bench-default' }, root, { ops: true }),
   startServer(
@@ -88,33 +88,37 @@ for (const t of [before, bare])
     workers,
   });
 
-interface Sample {
-  result: AttackResult;
-  hitRate: number | null;
-  dbQueriesPerRequest: number | null;
-}
 const results = new Map<string, Sample[]>();
-const measure = async (key: string, target: Started, targetPaths: string[], rate: number) => {
+/** One measurement; kept under `key` in the results (steps of the saturation search are not). */
+const measure = async (
+  key: string | undefined,
+  target: Started,
+  targetPaths: string[],
+  rate: number,
+  duration = seconds,
+): Promise<Sample> => {
   const hasMetrics = target !== bare;
   const c0 = hasMetrics ? await counters(metricsOf(target)) : undefined;
   const result = await attack({
     targets: vegetaTargets(target.url, targetPaths),
     rate,
-    durationSeconds: seconds,
+    durationSeconds: duration,
     workers: rate === 0 ? workers : 1000,
+    // A step past saturation must not wait 10 s for its stragglers: 5 s is broken by any criterion.
+    timeoutSeconds: 5,
   });
   const c1 = hasMetrics ? await counters(metricsOf(target)) : undefined;
   const m = c0 && c1 ? between(c0, c1, result.requests) : { hitRate: null, dbQueriesPerRequest: null };
-  const list = results.get(key) ?? [];
-  list.push({ result, ...m });
-  results.set(key, list);
+  const sample = { result, ...m };
+  if (key) results.set(key, [...(results.get(key) ?? []), sample]);
   console.log(
-    `${key}: ${fmt(result.throughput)} req/s ok, p50 ${fmt(result.p50, 1)} p95 ${fmt(result.p95, 1)} p99 ${fmt(result.p99, 1)} ms, ` +
+    `${key ?? `  step ${rate}/s`}: ${fmt(result.throughput)} req/s ok, p50 ${fmt(result.p50, 1)} p95 ${fmt(result.p95, 1)} p99 ${fmt(result.p99, 1)} ms, ` +
       `success ${fmt(result.success, 4)}, hit rate ${fmt(m.hitRate, 3)}, DB q/req ${fmt(m.dbQueriesPerRequest, 3)}, ` +
       `generator ${fmt(result.generatorCpu, 2)} cores`,
   );
-  return result;
+  return sample;
 };
+const curves: Record<'bare' | 'default' | 'before', Curve[]> = { bare: [], default: [], before: [] };
 
 for (let round = 1; round <= rounds; round++) {
   console.log(`==> round ${round}/${rounds}`);
@@ -127,10 +131,33 @@ for (let round = 1; round <= rounds; round++) {
     }
   }
   const mix = paths(seed + 2, closedTargets);
-  const sat = await measure('browse/default', cached, mix, 0);
-  await measure('browse/before', before, mix, 0);
-  const half = Math.max(1, Math.round(sat.throughput / 2));
-  await measure('browse-half/default', cached, paths(seed + 3, half * seconds), half);
+  const closed = {
+    bare: await measure('browse/bare', bare, mix, 0),
+    default: await measure('browse/default', cached, mix, 0),
+    before: await measure('browse/before', before, mix, 0),
+  };
+  for (const [name, target] of [
+    ['bare', bare],
+    ['default', cached],
+    ['before', before],
+  ] as const) {
+    console.log(`==> saturation of the browse mix, open model: ${name}`);
+    let n = 0;
+    const curve = await saturationCurve({
+      // Closed loop with ${workers} connections is near saturation: the search starts a little under it.
+      start: Math.max(5, 0.6 * closed[name].result.throughput),
+      stepSeconds,
+      pointSeconds: seconds,
+      criteria,
+      measure: (rate, duration) =>
+        measure(undefined, target, paths(seed + 100 + n++, Math.ceil(rate * duration)), rate, duration),
+    });
+    curves[name].push(curve);
+    // The 50% point is the "½ saturation" figure of the targets table and of the capacity model.
+    const half = curve.points['0.5'];
+    if (name === 'default' && half)
+      results.set('browse-half/default', [...(results.get('browse-half/default') ?? []), half]);
+  }
 }
 
 console.log(`==> admin writes: ${writeRate}/s for ${writeSeconds} s under the browse mix, staleness bound 1 s`);
@@ -167,87 +194,7 @@ const underWrites = between(w0, w1, load.requests + writes.reads);
 for (const s of started) await s.stop();
 
 // --- report ------------------------------------------------------------------------------------------------
-const get = (key: string) => results.get(key) ?? [];
-const pick = (key: string, f: (s: Sample) => number | null) =>
-  get(key)
-    .map(f)
-    .filter((x): x is number => x !== null);
-const rps = (key: string) => pick(key, (s) => s.result.throughput);
-const errorsOf = (key: string) => get(key).reduce((n, s) => n + s.result.requests * (1 - s.result.success), 0);
-const rows: string[] = [];
-const row = (route: string, target: string, key: string, ceiling?: string) => {
-  const ratio = ceiling ? span(ratios(rps(key), rps(ceiling))) : '–';
-  rows.push(
-    `| ${route} | ${target} | ${fmt(median(rps(key)))} | ${ratio} | ${fmt(median(pick(key, (s) => s.result.p50)), 1)} | ` +
-      `${fmt(median(pick(key, (s) => s.result.p95)), 1)} | ${fmt(median(pick(key, (s) => s.result.p99)), 1)} | ` +
-      `${fmt(median(pick(key, (s) => s.hitRate)), 3)} | ${fmt(median(pick(key, (s) => s.dbQueriesPerRequest)), 3)} | ` +
-      `${Math.round(errorsOf(key))} | ${span(pick(key, (s) => s.result.generatorCpu))} |`,
-  );
-};
-for (const [kind, label] of [
-  ['detail', 'GET /products/:id (Zipf over all products)'],
-  ['list', 'GET /products (filters × sorts, Zipf depth)'],
-] as const) {
-  row(label, 'bare (ceiling)', `${kind}/bare`, `${kind}/bare`);
-  row(label, 'default', `${kind}/default`, `${kind}/bare`);
-  row(label, 'before', `${kind}/before`, `${kind}/bare`);
-}
-row('browse mix, saturation', 'default', 'browse/default');
-row('browse mix, saturation', 'before', 'browse/before');
-row('browse mix, open model at ½ saturation', 'default', 'browse-half/default');
-
-const summary = {
-  detailCachedOverCeiling: ratios(rps('detail/default'), rps('detail/bare')),
-  listCachedOverCeiling: ratios(rps('list/default'), rps('list/bare')),
-  detailCachedOverBefore: ratios(rps('detail/default'), rps('detail/before')),
-  listCachedOverBefore: ratios(rps('list/default'), rps('list/before')),
-  browseCachedOverBefore: ratios(rps('browse/default'), rps('browse/before')),
-};
-const halfKey = 'browse-half/default';
-const targetsTable = [
-  ['cached ÷ ceiling, detail', '≥ 0.9', span(summary.detailCachedOverCeiling)],
-  ['cached ÷ ceiling, list', '–', span(summary.listCachedOverCeiling)],
-  ['cached ÷ before, browse mix (saturation)', '≥ 15× (seed: 10×)', `${span(summary.browseCachedOverBefore, 1)}×`],
-  [
-    'cached ÷ before, detail / list',
-    '–',
-    `${span(summary.detailCachedOverBefore, 1)}× / ${span(summary.listCachedOverBefore, 1)}×`,
-  ],
-  [
-    'p95 at ½ saturation, browse mix',
-    '≤ 5 ms (seed: 30 ms)',
-    `${span(
-      pick(halfKey, (s) => s.result.p95),
-      1,
-    )} ms`,
-  ],
-  [
-    'hit rate, browse mix at ½ saturation',
-    '≥ 0.97 (seed: 0.90–0.95)',
-    span(
-      pick(halfKey, (s) => s.hitRate),
-      3,
-    ),
-  ],
-  [
-    'DB queries per request, browse mix',
-    '≤ 0.1 (seed: 1–2)',
-    span(
-      pick(halfKey, (s) => s.dbQueriesPerRequest),
-      3,
-    ),
-  ],
-  [
-    'stale reads > 1 s after a write (worst stale window)',
-    '0',
-    `${writes.staleReads} of ${writes.reads} reads after ${writes.writes} writes (worst ${fmt(writes.worstStaleMs, 0)} ms)`,
-  ],
-  [
-    'hit rate / DB q/req, browse mix with admin writes',
-    '≥ 0.97 / ≤ 0.1',
-    `${fmt(underWrites.hitRate, 3)} / ${fmt(underWrites.dbQueriesPerRequest, 3)}`,
-  ],
-];
+const { rows, summary, targetsTable } = apiTables({ results, curves, writes, underWrites });
 
 const command = 'make bench  # AVELON_BENCHES=api for this section only';
 const section = `## API
@@ -264,14 +211,28 @@ Node ${process.version}, 2 shared cores; load average at the end ${loadavg()
   \`CACHE_ENABLED=false\` and \`DATABASE_REPLICA_URLS=\` (every read on the primary, the seed's design).
 - **Warm-up**: the browse mix at ${warmupRate}/s for ${warmupSeconds} s on *default*; 3 s on the others.
 - **Rounds**: ${rounds}; in each, every target is measured for ${seconds} s back to back on the same request sequence.
-  Throughput is closed loop (${workers} connections as fast as they go: saturation); "½ saturation" is open
-  model (constant arrival rate) at half of *default*'s browse throughput of the same round. Figures are medians
+  Throughput in the first table is closed loop (${workers} connections as fast as they go). Figures are medians
   over rounds, ratios the median (min–max) of per-round ratios. Errors are non-2xx or failed requests.
+- **Saturation, open model** (second table): per round and target (bare, default, before, in that order), the
+  browse mix at a constant arrival rate for ${stepSeconds} s a step, starting at 60% of that round's closed-loop figure,
+  after one step at a tenth of that (light load: its p99 sets the bound), ×1.25 a step until a step breaks (p99 >
+  max(${criteria.p99Ms} ms, 5 × the light-load p99): ${Object.entries(curves)
+    .map(([t, list]) => `${t} ${list.map((c) => fmt(c.p99Bound)).join('/')} ms`)
+    .join(', ')}; success < ${criteria.minSuccess}, or answered < ${criteria.minKeepUp} × offered), then
+  bisected to within 10% (at most 7 steps); saturation is the highest offered rate that held. Then ${seconds} s each
+  at 25%, 50% and 80% of it; "½ saturation" in the targets table is the 50% point of *default*.
 - **Keys**: ${catalogue.products.length} products, ${catalogue.categories.length} categories, ${catalogue.brands.length} brands of the demo data. Browse mix: ${describeBrowseMix()}.
 
 | route | target | req/s | ÷ bare | p50 ms | p95 ms | p99 ms | hit rate | DB queries/request | errors | generator CPU (cores) |
 |---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+| target | load (open model) | offered req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | DB queries/request | generator CPU (cores) |
+|---|---|---|---|---|---|---|---|---|---|
+${curveRows(curves).join('\n')}
+
+Saturation, default ÷ bare (ceiling): **${span(summary.saturationCachedOverCeiling)}**; default ÷ before (baseline):
+**${span(summary.saturationCachedOverBefore, 1)}×** (per-round ratios, median (min–max)).
 
 **Admin writes under load** (loadtest/admin-writes.ts does the same on any stack): ${writes.writes} price/stock
 changes (${writeRate}/s for ${writeSeconds} s, ${writes.failedWrites} failed, p50 ${fmt(writes.writeP50Ms, 0)} ms, max ${fmt(writes.writeMaxMs, 0)} ms) on the 50 most
@@ -291,13 +252,14 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       node: process.version,
-      settings: { seconds, rounds, workers, warmupSeconds, warmupRate, writeSeconds, writeRate },
+      settings: { seconds, rounds, workers, warmupSeconds, warmupRate, writeSeconds, writeRate, stepSeconds, criteria },
       catalogue: {
         products: catalogue.products.length,
         categories: catalogue.categories.length,
         brands: catalogue.brands.length,
       },
       measurements: Object.fromEntries(results),
+      saturation: curves,
       summary,
       writes,
       browseUnderWrites: { rate: writeBrowseRate, result: load, ...underWrites },

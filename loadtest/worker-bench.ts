@@ -6,7 +6,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { envInt, JobProducer, loadConfig, queueProducerConnection, redisConfigShape } from '@avelon/core';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
+import { freePort } from './src/processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const config = loadConfig(
@@ -24,18 +24,14 @@ const config = loadConfig(
     BENCH_ROUNDS: envInt(2, 1, 10).describe('Rounds of every count, interleaved; the best round is reported.'),
     BENCH_LOG_LEVEL: z.string().default('info').describe('Worker log level (info: one line per job, as deployed).'),
     BENCH_DOC: z.string().default(join(root, 'docs/benchmarks.md')).describe('Where the results go.'),
+    BENCH_WORKER_JSON: z
+      .string()
+      .default(join(root, 'docs/benchmarks-worker.json'))
+      .describe('The same run as JSON (every round and the medians).'),
   },
   process.env,
 );
 const processCounts = config.BENCH_PROCESSES.split(',').map(Number);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // Every process this bench starts; killed if the bench itself fails or is interrupted.
 const children = new Set<ChildProcess>();
@@ -244,4 +240,19 @@ if (at >= 0) {
   doc = `${doc.trimEnd()}\n\n${section}`;
 }
 writeFileSync(config.BENCH_DOC, doc);
-console.log(`written to ${config.BENCH_DOC}`);
+writeFileSync(
+  config.BENCH_WORKER_JSON,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      cores,
+      settings: { jobs: config.BENCH_JOBS, rounds: config.BENCH_ROUNDS, logLevel: config.BENCH_LOG_LEVEL },
+      runs,
+      summary: summary.map(({ processes, median, best }) => ({ processes, jobsPerSecondMedian: median, best })),
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`written to ${config.BENCH_DOC} and ${config.BENCH_WORKER_JSON}`);

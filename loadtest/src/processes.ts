@@ -3,6 +3,8 @@
 // and killed when the orchestrator exits for any reason.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const children: ChildProcess[] = [];
 process.on('exit', () => {
@@ -62,4 +64,51 @@ export async function startServer(
       await once(child, 'exit');
     },
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a child that needs its port up front). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts `node script ...args` (killed when the orchestrator exits) and waits until `readyUrl` answers 2xx:
+ * for apps whose port is set up front rather than printed.
+ */
+export async function startPolled(
+  name: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  readyUrl: string,
+): Promise<Started> {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  };
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    if (
+      await fetch(readyUrl).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { name, url: new URL(readyUrl).origin, child, stop };
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`${name} did not answer ${readyUrl}`);
 }

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TimedResult } from './phases.ts';
 
 export interface AttackOptions {
   /** Targets in vegeta's http format (see vegetaTargets). */
@@ -18,6 +19,8 @@ export interface AttackOptions {
   /** Connections/workers: the fixed count when rate is 0, the ceiling otherwise. */
   workers?: number;
   timeoutSeconds?: number;
+  /** Also return every request (send time, latency, status), without bodies: for phases and windows. */
+  keepResults?: boolean;
 }
 
 export interface AttackResult {
@@ -36,6 +39,8 @@ export interface AttackResult {
   errors: string[];
   /** The generator's CPU in cores (1.0 = one core busy) over the attack. */
   generatorCpu: number;
+  /** Every request, when asked for with `keepResults`. */
+  results?: TimedResult[];
 }
 
 interface VegetaReport {
@@ -112,6 +117,20 @@ export async function timed(command: string[]): Promise<{ wall: number; cpu: num
   }
 }
 
+/**
+ * Rows of `vegeta encode -to=csv` → results. The first three columns (timestamp in Unix ns, status,
+ * latency in ns) are never quoted; the rest (error text, body, URL) is not needed here.
+ */
+export function parseResultsCsv(csv: string): TimedResult[] {
+  const out: TimedResult[] = [];
+  for (const line of csv.split('\n')) {
+    const [ts, code, latency] = line.split(',', 3);
+    if (!ts || code === undefined || latency === undefined) continue;
+    out.push({ at: Number(BigInt(ts) / 1000n) / 1000, code: Number(code), latencyMs: Number(latency) / 1e6 });
+  }
+  return out;
+}
+
 export async function attack(o: AttackOptions): Promise<AttackResult> {
   const dir = mkdtempSync(join(tmpdir(), 'avelon-vegeta-'));
   try {
@@ -127,10 +146,15 @@ export async function attack(o: AttackOptions): Promise<AttackResult> {
       `-timeout=${o.timeoutSeconds ?? 10}s`,
       `-rate=${o.rate}`,
       ...(o.rate === 0 ? [`-max-workers=${workers}`, `-workers=${workers}`] : [`-max-workers=${workers}`]),
+      // Bodies are never read here; with keepResults they would make the results file huge.
+      ...(o.keepResults ? ['-max-body=0'] : []),
     ];
     const { wall, cpu } = await timed(['vegeta', ...args]);
     const { stdout } = await run('vegeta', ['report', '-type=json', resultsFile]);
     const r = JSON.parse(stdout) as VegetaReport;
+    const results = o.keepResults
+      ? parseResultsCsv((await run('vegeta', ['encode', '-to=csv', resultsFile])).stdout)
+      : undefined;
     return {
       requests: r.requests,
       throughput: r.throughput,
@@ -144,6 +168,7 @@ export async function attack(o: AttackOptions): Promise<AttackResult> {
       statusCodes: r.status_codes ?? {},
       errors: r.errors ?? [],
       generatorCpu: cpu / wall,
+      ...(results ? { results } : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
