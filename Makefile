@@ -27,7 +27,7 @@ deps: node_modules/.installed ## Install npm packages and the Debian packages of
 	@bash scripts/stack/deps.sh
 
 .PHONY: tools
-tools: ## Build the Go tools (helm, vegeta, etcd, Kubernetes components, crictl, CoreDNS, metrics-server) into .tools/bin
+tools: ## Build the Go tools (helm, vegeta, toxiproxy, etcd, Kubernetes components, crictl, CoreDNS, metrics-server) into .tools/bin
 	@bash scripts/tools/install.sh
 
 .PHONY: cluster-up
@@ -111,3 +111,7 @@ bench: deps ## Run the benchmarks on a private stack (ports 55401+; results go t
 .PHONY: capacity
 capacity: node_modules/.installed ## Regenerate docs/capacity.md, its chart and the sizing table of docs/install.md from the last make bench
 	@node loadtest/capacity.ts
+
+.PHONY: chaos
+chaos: deps ## Fault experiments under load on a private stack (ports 27401+; CHAOS_ONLY=name,...); results in docs/reliability.md
+	@CHAOS_ONLY="$(CHAOS_ONLY)" bash scripts/chaos/run.sh

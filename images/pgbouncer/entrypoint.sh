@@ -40,6 +40,9 @@ pool_mode = ${PGBOUNCER_POOL_MODE:-transaction}
 default_pool_size = ${PGBOUNCER_DEFAULT_POOL_SIZE:-20}
 max_client_conn = ${PGBOUNCER_MAX_CLIENT_CONN:-2000}
 server_reset_query =
+; After a failed login to the server (the primary restarting), retry after 1 s, not the default 15 s:
+; until then every new client login is refused, so writes would fail for 15 s after the primary is back.
+server_login_retry = 1
 ignore_startup_parameters = extra_float_digits,options
 admin_users = $PGBOUNCER_USER
 stats_users = $PGBOUNCER_USER

@@ -12,7 +12,8 @@ export function isUnavailable(error: unknown): boolean {
     if (
       ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) ||
       /^(57P0[123]|08)/.test(code) ||
-      /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Connection is closed|Stream isn't writeable/i.test(
+      // "not queryable": pg refusing a query (a transaction's ROLLBACK) on a connection that already died.
+      /timeout exceeded when trying to connect|Connection terminated|Query read timeout|not queryable|Connection is closed|Stream isn't writeable/i.test(
         e.message,
       )
     ) {

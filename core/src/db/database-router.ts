@@ -33,7 +33,8 @@ export interface DatabaseRouterOptions {
  * Sends writes and transactions to the primary (through PgBouncer) and reads to replicas that are up,
  * within the lag bound and, for a user who just wrote, past that user's last write. With no such
  * replica, reads go to the primary; a replica that fails a read is taken out of rotation and the read
- * is retried on the primary. A saturated pool is not a failure: callers queue up to
+ * is retried on the primary; a read-your-writes read whose primary cannot be reached is served by the
+ * freshest replica instead. A saturated pool is not a failure: callers queue up to
  * DATABASE_POOL_MAX_WAITING and beyond that get PoolBusyError at once.
  */
 export class DatabaseRouter {
@@ -129,7 +130,18 @@ export class DatabaseRouter {
     const target = await this.chooseReadTarget(consistency);
     if (target.target === 'primary') {
       this.#routes.labels('primary', target.reason).inc();
-      return run(this.primary);
+      if (target.reason !== 'read-your-writes') return run(this.primary);
+      try {
+        return await run(this.primary);
+      } catch (error) {
+        // The primary (or PgBouncer) cannot be reached: the freshest replica in rotation, though short of
+        // the caller's last write, answers instead of a 503. While the primary is away nothing new is
+        // written, so that replica lacks at most the writes of the moment before the outage.
+        const fallback = isConnectionError(error) ? this.#freshestReplica() : undefined;
+        if (!fallback) throw error;
+        this.#routes.labels('replica', 'primary-failed').inc();
+        return run(fallback.db);
+      }
     }
     const replica = this.#replicas.find((r) => r.name === target.name);
     if (!replica) throw new Error(`unknown replica ${target.name}`);
@@ -161,6 +173,14 @@ export class DatabaseRouter {
   async rememberWrite(userKey: string): Promise<void> {
     const { rows } = await this.#primaryPool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
     await this.#positions.remember(userKey, parseLsn(rows[0]?.lsn ?? ''));
+  }
+
+  /** The replica in rotation that has replayed the most, if any. */
+  #freshestReplica(): { name: string; db: Db } | undefined {
+    const best = this.#monitor.states
+      .filter((s) => s.inRotation && s.replayLsn !== undefined)
+      .sort((a, b) => ((b.replayLsn ?? 0n) > (a.replayLsn ?? 0n) ? 1 : -1))[0];
+    return best && this.#replicas.find((r) => r.name === best.name);
   }
 
   /** Where a read with this consistency would go now; exposed for tests and diagnostics. */

@@ -30,6 +30,13 @@ export function createPool(options: PoolOptions): pg.Pool {
   });
   // Without a listener an error on an idle connection (server restart) would crash the process.
   pool.on('error', () => {});
+  // pg-pool listens for errors only while a client is idle. A connection that dies while checked out (in
+  // a transaction: the primary or PgBouncer restarting, a reset) emits 'error' on its client, and with no
+  // listener that crashed the whole process. The statement in flight fails with the same error (a 503),
+  // and the pool drops the dead client when it is released (it is no longer queryable).
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   if (options.maxWaiting !== undefined) boundQueue(pool, options.max, options.maxWaiting);
   const onQuery = options.onQuery;
   if (onQuery) {
@@ -96,7 +103,9 @@ export function isConnectionError(error: unknown): boolean {
       /^(57P0[123]|08)/.test(code) ||
       // Not pg-pool's "timeout exceeded when trying to connect": that is a wait for a free connection of
       // a full pool (isPoolBusy), and taking a healthy replica out for it would only move the load.
-      /Connection terminated|Query read timeout/i.test(e.message)
+      // pg's answer to a query on a client whose connection already died (e.g. the ROLLBACK after a failed
+      // statement of a transaction): the same outage, one step later.
+      /Connection terminated|Query read timeout|not queryable/i.test(e.message)
     ) {
       return true;
     }
