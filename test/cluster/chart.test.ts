@@ -3,11 +3,12 @@
 // brings every pod to Ready, applies the migrations and passes `helm test`; the API answers from the
 // host; a shopper signs in with the code a worker pod mailed, reads their own writes back at once from
 // any API pod, and a worker pod mails the order confirmation; `helm upgrade` to a new image tag and
-// values rolls the pods and keeps every secret and the data; under load the operator in the cluster
-// lowers the API's CPU target and the HPA adds pods; a queue burst raises the worker floor and worker
-// pods start; an API pod and a worker pod deleted under load lose no order or mail; reads survive the
-// replica pod being killed and the replica rejoins; killing the operator's leader hands the Lease to
-// the other pod; `helm uninstall` keeps exactly what docs/install.md says it keeps.
+// values rolls the pods and keeps every secret and the data; reads survive the replica pod being killed
+// and the replica rejoins; killing the operator's leader hands the Lease to the other pod; under load
+// the operator in the cluster lowers the API's CPU target and the HPA adds pods; a queue burst raises
+// the worker floor and worker pods start; an API pod and a worker pod deleted under load lose no order
+// or mail; `helm uninstall` keeps exactly what docs/install.md says it keeps. The failovers come before
+// the load: pods the HPAs add fill the node's 2 CPUs, and a replica pod would wait for room.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -289,6 +290,47 @@ test('helm upgrade to a new image tag and changed values rolls the pods and keep
   );
 });
 
+test('reads survive the replica pod being killed, and the replica rejoins', async () => {
+  const replica = `${release}-postgresql-replica-0`;
+  const killed = (await k.core.readNamespacedPod({ name: replica, namespace: ns })).metadata?.uid;
+  await kubectl(k, ['-n', ns, 'delete', 'pod', replica, '--grace-period=0', '--force']);
+  // Uncached reads (a new page each time) while the replica is gone: answered from the primary.
+  for (let page = 1; page <= 20; page++) {
+    const res = await fetch(`${api}/api/v1/products?limit=1&page=${page}&sort=price_asc`);
+    assert.equal(res.status, 200, `page ${page} while the replica is down: ${await res.text()}`);
+  }
+  await eventually(
+    'a new replica pod Ready',
+    async () => {
+      const pod = await k.core.readNamespacedPod({ name: replica, namespace: ns });
+      return pod.metadata?.uid !== killed && isReady(pod);
+    },
+    180_000,
+  );
+  const ip = (await k.core.readNamespacedPod({ name: replica, namespace: ns })).status?.podIP;
+  await eventually(
+    `the new replica (${ip}) streaming from the primary`,
+    async () =>
+      (
+        await psql(`select count(*) from pg_stat_replication where state = 'streaming' and client_addr = '${ip}'`)
+      ).trim() === '1',
+    120_000,
+  );
+});
+
+test("killing the operator's leader pod: the other replica takes the Lease", async () => {
+  const holder = async () =>
+    (await k.coordination.readNamespacedLease({ name: `${release}-operator`, namespace: ns })).spec?.holderIdentity ??
+    '';
+  await eventually('a leader', async () => (await holder()) !== '', 60_000);
+  const leader = await holder();
+  const operators = await componentPods(r, 'operator');
+  assert.equal(operators.length, 2, 'two operator pods');
+  const other = operators.map((p) => p.metadata?.name).find((n) => n !== leader);
+  await kubectl(k, ['-n', ns, 'delete', 'pod', leader, '--grace-period=0', '--force']);
+  await eventually(`the Lease taken over by ${other}`, async () => (await holder()) === other, 90_000);
+});
+
 const operatorLogs = () =>
   kubectl(k, ['-n', ns, 'logs', '-l', 'app.kubernetes.io/component=operator', '--tail=30']).catch(String);
 const policyPatch = (spec: unknown) =>
@@ -468,47 +510,6 @@ test('an API pod and a worker pod deleted under load: browsing barely notices, n
     browsing.failed + Object.entries(browsing.statuses).reduce((n, [code, c]) => n + (Number(code) >= 500 ? c : 0), 0);
   console.log(`browsing while pods were deleted: ${JSON.stringify(browsing)}`);
   assert.ok(errors / browsing.sent < 0.01, `errors ${errors} of ${browsing.sent} requests`);
-});
-
-test('reads survive the replica pod being killed, and the replica rejoins', async () => {
-  const replica = `${release}-postgresql-replica-0`;
-  const killed = (await k.core.readNamespacedPod({ name: replica, namespace: ns })).metadata?.uid;
-  await kubectl(k, ['-n', ns, 'delete', 'pod', replica, '--grace-period=0', '--force']);
-  // Uncached reads (a new page each time) while the replica is gone: answered from the primary.
-  for (let page = 1; page <= 20; page++) {
-    const res = await fetch(`${api}/api/v1/products?limit=1&page=${page}&sort=price_asc`);
-    assert.equal(res.status, 200, `page ${page} while the replica is down: ${await res.text()}`);
-  }
-  await eventually(
-    'a new replica pod Ready',
-    async () => {
-      const pod = await k.core.readNamespacedPod({ name: replica, namespace: ns });
-      return pod.metadata?.uid !== killed && isReady(pod);
-    },
-    180_000,
-  );
-  const ip = (await k.core.readNamespacedPod({ name: replica, namespace: ns })).status?.podIP;
-  await eventually(
-    `the new replica (${ip}) streaming from the primary`,
-    async () =>
-      (
-        await psql(`select count(*) from pg_stat_replication where state = 'streaming' and client_addr = '${ip}'`)
-      ).trim() === '1',
-    120_000,
-  );
-});
-
-test("killing the operator's leader pod: the other replica takes the Lease", async () => {
-  const holder = async () =>
-    (await k.coordination.readNamespacedLease({ name: `${release}-operator`, namespace: ns })).spec?.holderIdentity ??
-    '';
-  await eventually('a leader', async () => (await holder()) !== '', 60_000);
-  const leader = await holder();
-  const operators = await componentPods(r, 'operator');
-  assert.equal(operators.length, 2, 'two operator pods');
-  const other = operators.map((p) => p.metadata?.name).find((n) => n !== leader);
-  await kubectl(k, ['-n', ns, 'delete', 'pod', leader, '--grace-period=0', '--force']);
-  await eventually(`the Lease taken over by ${other}`, async () => (await holder()) === other, 90_000);
 });
 
 test('helm uninstall removes the platform and keeps what docs/install.md says it keeps', async () => {
