@@ -53,6 +53,8 @@ export function frontierSvg(title: string, points: readonly ChartPoint[], fronti
   };
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    // The accessible name of the image (screen readers, and biome's a11y rule).
+    `<title>${esc(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${plot.left}" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`,
   ];
