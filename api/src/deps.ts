@@ -30,6 +30,10 @@ export interface AppDeps {
   cacheRedis: Redis;
   breaker: CircuitBreaker;
   subscriber: Subscriber;
+  /** The queue Redis connection of sessions (durable, never evicted), with its own breaker and bus. */
+  sessionRedis: Redis;
+  sessionBreaker: CircuitBreaker;
+  sessionSubscriber: Subscriber;
   cache: TwoTierCache;
   invalidator: CacheInvalidator;
   ttls: TtlRegistry;
@@ -56,6 +60,21 @@ export async function createDeps(config: ApiConfig, log: FastifyBaseLogger): Pro
     log.info({ available: ok }, ok ? 'cache Redis in use' : 'cache Redis unavailable: bypassing it');
   });
   const subscriber = new Subscriber(subRedis, log);
+
+  // Sessions live in the queue Redis (noeviction + AOF): a cache Redis restart or eviction must not sign
+  // anyone out. The connection has the cache's request-path options (short command timeout, no offline
+  // queue) and a breaker of its own, so a queue Redis outage degrades sessions the way a cache outage
+  // degrades the cache. Revocations travel on the same Redis, so they fail together with the sessions.
+  const sessionRedis = cacheConnection(config.REDIS_QUEUE_URL, config.REDIS_COMMAND_TIMEOUT_MS, 'api-sessions');
+  const sessionSubRedis = cacheConnection(config.REDIS_QUEUE_URL, config.REDIS_COMMAND_TIMEOUT_MS, 'api-sessions-sub');
+  for (const r of [sessionRedis, sessionSubRedis]) r.on('error', () => {});
+  const sessionBreaker = new CircuitBreaker(sessionRedis, config.CACHE_BREAKER_MS, (ok) => {
+    log.info(
+      { available: ok },
+      ok ? 'queue Redis in use for sessions' : 'queue Redis unavailable: sessions from memory',
+    );
+  });
+  const sessionSubscriber = new Subscriber(sessionSubRedis, log, 'queue Redis');
 
   const writePositions = new RedisWritePositionStore(
     cacheRedis,
@@ -98,10 +117,10 @@ export async function createDeps(config: ApiConfig, log: FastifyBaseLogger): Pro
     log,
   });
   const sessions = new SessionService({
-    redis: cacheRedis,
-    breaker,
+    redis: sessionRedis,
+    breaker: sessionBreaker,
     ttls,
-    busHealthy: () => subscriber.healthy,
+    busHealthy: () => sessionSubscriber.healthy,
     degradedMaxAgeMs: config.CACHE_DEGRADED_L1_MAX_AGE_MS,
     checks: m('authSessionChecks'),
     revocations: m('authRevocations'),
@@ -120,10 +139,11 @@ export async function createDeps(config: ApiConfig, log: FastifyBaseLogger): Pro
 
   // Listeners first, then subscribe: nothing published after start-up is missed.
   invalidator.start(subscriber);
-  sessions.start(subscriber);
-  await waitForReady(cacheRedis, 2000);
+  sessions.start(sessionSubscriber);
+  await Promise.all([waitForReady(cacheRedis, 2000), waitForReady(sessionRedis, 2000)]);
   await ttls.start(subscriber);
   await subscriber.start();
+  await sessionSubscriber.start();
   await db.start();
 
   return {
@@ -135,6 +155,9 @@ export async function createDeps(config: ApiConfig, log: FastifyBaseLogger): Pro
     cacheRedis,
     breaker,
     subscriber,
+    sessionRedis,
+    sessionBreaker,
+    sessionSubscriber,
     cache,
     invalidator,
     ttls,
@@ -147,9 +170,11 @@ export async function createDeps(config: ApiConfig, log: FastifyBaseLogger): Pro
       ttls.stop();
       invalidator.stop();
       await subscriber.close();
+      await sessionSubscriber.close();
       await jobs.close();
       await db.close();
       cacheRedis.disconnect();
+      sessionRedis.disconnect();
     },
   };
 }

@@ -94,6 +94,15 @@ test('queue Redis down: the order and the shipped status commit, their mails wai
   );
   const paid = { id: Number(rows[0]?.id), number: Number(rows[0]?.number) };
 
+  // Sessions live in the queue Redis too: during its outage an instance serves only the sessions it has
+  // already checked (the buyer's, by the cart call), so the admin checks theirs first.
+  const admin = await t.app.inject({
+    method: 'GET',
+    url: '/api/v1/users/me',
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  assert.equal(admin.statusCode, 200, admin.body);
+
   await stackCtl('redis-queue', 'stop');
   const checkout = await call('POST', '/orders', buyerToken);
   assert.equal(checkout.statusCode, 201, checkout.body);

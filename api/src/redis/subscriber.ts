@@ -5,22 +5,26 @@ type Redis = ReturnType<typeof cacheConnection>;
 type Handler = (message: string) => void;
 
 /**
- * One pub/sub connection to the cache Redis for every broadcast the API listens to (cache
- * invalidations, TTL changes, session revocations). While it is not subscribed, messages can be
- * missed: `healthy` says so, and `onResync` listeners run after every (re)subscription so they can
- * drop whatever may have gone stale in the meantime.
+ * One pub/sub connection to one Redis for every broadcast the API listens to there: the cache Redis
+ * carries cache invalidations and TTL changes, the queue Redis session revocations (a revocation must
+ * travel through the Redis that holds the sessions, so both fail together). While it is not
+ * subscribed, messages can be missed: `healthy` says so, and `onResync` listeners run after every
+ * (re)subscription so they can drop whatever may have gone stale in the meantime.
  */
 export class Subscriber {
   readonly #redis: Redis;
   readonly #handlers = new Map<string, Handler[]>();
   readonly #resync: Array<() => void> = [];
   readonly #log: FastifyBaseLogger;
+  readonly #name: string;
   #healthy = false;
   #closed = false;
 
-  constructor(redis: Redis, log: FastifyBaseLogger) {
+  /** `name` says which Redis in the logs ("cache Redis", "queue Redis"). */
+  constructor(redis: Redis, log: FastifyBaseLogger, name = 'cache Redis') {
     this.#redis = redis;
     this.#log = log;
+    this.#name = name;
     redis.on('message', (channel: string, message: string) => {
       for (const handler of this.#handlers.get(channel) ?? []) {
         try {
@@ -33,7 +37,8 @@ export class Subscriber {
     redis.on('ready', () => void this.#subscribe());
     // Any drop of the connection may lose messages: unhealthy until subscribed again.
     redis.on('close', () => {
-      if (this.#healthy) this.#log.warn('cache Redis pub/sub disconnected: in-process caches fall back to short ages');
+      if (this.#healthy)
+        this.#log.warn(`${this.#name} pub/sub disconnected: in-process copies fall back to short ages`);
       this.#healthy = false;
     });
   }
@@ -72,7 +77,7 @@ export class Subscriber {
       this.#healthy = true;
       if (!wasHealthy) for (const listener of this.#resync) listener();
     } catch (error) {
-      this.#log.warn({ err: error }, 'cache Redis subscribe failed; retrying');
+      this.#log.warn({ err: error }, `${this.#name} subscribe failed; retrying`);
       setTimeout(() => {
         if (this.#redis.status === 'ready') void this.#subscribe();
       }, 500).unref();
