@@ -297,7 +297,10 @@ test('reads survive the replica pod being killed, and the replica rejoins', asyn
   // Uncached reads (a new page each time) while the replica is gone: answered from the primary.
   for (let page = 1; page <= 20; page++) {
     const res = await fetch(`${api}/api/v1/products?limit=1&page=${page}&sort=price_asc`);
-    assert.equal(res.status, 200, `page ${page} while the replica is down: ${await res.text()}`);
+    if (res.status !== 200) {
+      const logs = await kubectl(k, ['-n', ns, 'logs', '-l', 'app.kubernetes.io/component=api', '--tail=20']);
+      assert.fail(`page ${page} while the replica is down: ${res.status} ${await res.text()}\n${logs}`);
+    }
   }
   await eventually(
     'a new replica pod Ready',

@@ -7,6 +7,9 @@ const withCode = (message: string, code: string) => Object.assign(new Error(mess
 test('connection failures are recognised, also when wrapped', () => {
   const cases: Array<[string, unknown, boolean]> = [
     ['refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), true],
+    // a replica pod's name during its replacement: the lookup times out instead of failing
+    ['lookup timed out', withCode('getaddrinfo EAI_AGAIN avelon-postgresql-replica-0', 'EAI_AGAIN'), true],
+    ['network unreachable', withCode('connect ENETUNREACH 10.200.0.9:5432', 'ENETUNREACH'), true],
     ['server shut down', withCode('terminating connection due to administrator command', '57P01'), true],
     ['dropped socket', new Error('Connection terminated unexpectedly'), true],
     ['connect timeout', new Error('Connection terminated due to connection timeout'), true],

@@ -98,7 +98,18 @@ export function isConnectionError(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: string }).code ?? '';
     if (
-      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) ||
+      // EAI_AGAIN: a lookup that timed out, as of a replica pod's name while its pod is being replaced.
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ECONNABORTED',
+        'ETIMEDOUT',
+        'EPIPE',
+        'ENOTFOUND',
+        'EAI_AGAIN',
+        'EHOSTUNREACH',
+        'ENETUNREACH',
+      ].includes(code) ||
       // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection exceptions
       /^(57P0[123]|08)/.test(code) ||
       // Not pg-pool's "timeout exceeded when trying to connect": that is a wait for a free connection of
