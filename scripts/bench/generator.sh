@@ -5,6 +5,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../stack/env.sh"
 cd "$AVELON_ROOT"
-command -v wrk >/dev/null || { echo "bench(generator): wrk is missing (apt-get install wrk)" >&2; exit 1; }
+command -v wrk >/dev/null || bash "$here/../apt-ensure.sh" bench wrk
 echo "==> bench(generator): vegeta vs wrk on a bare Fastify route"
 exec node loadtest/generator-bench.ts
