@@ -42,8 +42,8 @@ export interface SessionServiceOptions {
 
 /**
  * Sessions in the queue Redis (no eviction, on disk: a cache Redis restart signs nobody out), keyed by
- * the token's jti and living exactly as long as the token. A
- * verified session is remembered in memory for the `session` TTL class; a revocation is published so
+ * the token's jti and living exactly as long as the token. A verified session is remembered in memory
+ * for the `session` TTL class; a revocation is published so
  * every instance forgets it at once (and while messages cannot arrive, memory is trusted for at most
  * `degradedMaxAgeMs`). Logout-all deletes every session id in the user's set.
  */
