@@ -86,15 +86,21 @@ export const products = pgTable(
     check('products_stock_nonnegative', sql`${t.stock} >= 0`),
     check('products_reviews_consistent', sql`${t.reviewCount} >= 0 AND ${t.ratingSum} >= 0`),
     uniqueIndex('products_slug_uq').on(t.slug),
-    // GET /products?sort=featured: WHERE is_available ORDER BY is_featured DESC, id DESC LIMIT $n
-    // (keyset cursor: AND (is_featured, id) < ($f, $id))
-    index('products_featured_idx').on(t.isFeatured.desc(), t.id.desc()),
+    // The DESC indexes say NULLS FIRST, Postgres's own default for DESC: Drizzle's .desc() alone emits
+    // DESC NULLS LAST, which cannot serve a plain `ORDER BY x DESC` (the planner does not use NOT NULL to
+    // match the orders), and every such list fell back to a seq scan + sort (test/api/list-query-plans).
+    // GET /products?sort=featured: ORDER BY is_featured DESC, id DESC LIMIT $n OFFSET $m
+    // (keyset cursor: WHERE (is_featured, id) < ($f, $id), an index condition)
+    index('products_featured_idx').on(t.isFeatured.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /products?sort=price_asc|price_desc: ORDER BY price_cents, id (cursor on (price_cents, id))
     index('products_price_idx').on(t.priceCents, t.id),
     // GET /products?sort=newest: ORDER BY created_at DESC, id DESC (cursor on (created_at, id))
-    index('products_newest_idx').on(t.createdAt.desc(), t.id.desc()),
-    // GET /products?brand=...: WHERE brand_id = $1 ORDER BY created_at DESC, id DESC
-    index('products_brand_newest_idx').on(t.brandId, t.createdAt.desc(), t.id.desc()),
+    index('products_newest_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // GET /products?brand=...: WHERE brand_id = $1 (any sort; the count too) ORDER BY created_at DESC, id DESC
+    index('products_brand_newest_idx').on(t.brandId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // GET /products?isAvailable=false (the ~7% out of stock): WHERE NOT is_available, any sort, and its
+    // count (an index-only scan); without it deep pages and the count read the whole table.
+    index('products_unavailable_idx').on(t.id).where(sql`NOT ${t.isAvailable}`),
     // GET /products?q=...: WHERE search @@ websearch_to_tsquery('english', $1)
     index('products_search_idx').using('gin', t.search),
   ],
