@@ -36,6 +36,7 @@ export { formatLsn, parseLsn } from './db/lsn.ts';
 export { migrationsFolder, runMigrations } from './db/migrate.ts';
 export { MAX_ORDER_TOTAL_CENTS, MAX_PRICE_CENTS } from './db/money.ts';
 export { isPoolBusy, PoolBusyError } from './db/pools.ts';
+export { MAX_PREPARED_PER_CONNECTION, prepareStatementsOn, statementName } from './db/prepared-statements.ts';
 export type { ReplicaState } from './db/replica-monitor.ts';
 export * as schema from './db/schema/index.ts';
 export { MemoryWritePositionStore, RedisWritePositionStore, type WritePositionStore } from './db/write-positions.ts';

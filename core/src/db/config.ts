@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { envInt, envUrl, envUrlList } from '../config/env-types.ts';
+import { envBool, envInt, envUrl, envUrlList } from '../config/env-types.ts';
 
 /**
  * The database options every app that talks to Postgres shares. Defaults point at the local stack
@@ -17,6 +17,9 @@ export const databaseConfigShape = {
   ),
   DATABASE_POOL_SIZE: envInt(20, 1, 1000).describe('Connections to PgBouncer per process.'),
   DATABASE_REPLICA_POOL_SIZE: envInt(20, 1, 1000).describe('Connections per replica per process.'),
+  DATABASE_REPLICA_PREPARED: envBool(true).describe(
+    'Reads on the replicas as named prepared statements, planned once per connection (never on the primary, behind PgBouncer); false if a transaction-mode pooler is put in front of the replicas.',
+  ),
   DATABASE_POOL_MAX_WAITING: envInt(100, 0, 100_000).describe(
     'Requests that may wait for a connection of a full pool; beyond, they are refused at once (503, Retry-After).',
   ),

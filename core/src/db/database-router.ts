@@ -73,6 +73,8 @@ export class DatabaseRouter {
         url,
         max: config.DATABASE_REPLICA_POOL_SIZE,
         onQuery: () => counter.inc(),
+        // Direct to Postgres, so names survive between queries (not so through PgBouncer: the primary).
+        prepareStatements: config.DATABASE_REPLICA_PREPARED,
       });
       return { name, pool, db: drizzle(pool, { schema }) };
     });

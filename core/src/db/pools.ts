@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { prepareStatementsOn } from './prepared-statements.ts';
 
 export type PoolRole = 'primary' | 'replica';
 
@@ -12,11 +13,18 @@ export interface PoolOptions {
   maxWaiting?: number;
   /** Called once per query sent on any connection of the pool. */
   onQuery?: () => void;
+  /**
+   * Sends parameterised queries as named prepared statements (prepareStatementsOn), planned once per
+   * connection. Only for direct connections to Postgres (the replicas), never through PgBouncer.
+   */
+  prepareStatements?: boolean;
+  /** Bound on distinct prepared statements per connection; MAX_PREPARED_PER_CONNECTION by default. */
+  maxPreparedPerConnection?: number;
 }
 
 /**
- * A node-postgres pool with a per-query hook. Only unnamed statements are ever sent (Drizzle does
- * not name them unless asked), which PgBouncer in transaction mode requires.
+ * A node-postgres pool with a per-query hook. Unless prepareStatements is set, only unnamed statements
+ * are sent (Drizzle does not name them unless asked), which PgBouncer in transaction mode requires.
  */
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -38,6 +46,11 @@ export function createPool(options: PoolOptions): pg.Pool {
     client.on('error', () => {});
   });
   if (options.maxWaiting !== undefined) boundQueue(pool, options.max, options.maxWaiting);
+  // Registered before the onQuery hook, which then wraps it: one count per query the caller sends.
+  if (options.prepareStatements) {
+    const max = options.maxPreparedPerConnection;
+    pool.on('connect', (client) => prepareStatementsOn(client, max));
+  }
   const onQuery = options.onQuery;
   if (onQuery) {
     pool.on('connect', (client) => {
