@@ -55,10 +55,33 @@ export const apiConfigShape = {
     .describe('Names this process in cache messages and logs; empty picks host-pid-random.'),
 
   CACHE_ENABLED: envBool(true).describe('Off sends every read to the database (benchmarks compare both).'),
-  CACHE_L1_MAX_ENTRIES: envInt(50_000, 0).describe('In-process cache size; 0 keeps only Redis (L2).'),
+  // 64 MiB: a sixth of the chart's 384 MiB API limit. L1 lives on the V8 heap, whose limit V8 derives
+  // from the container's memory (a fraction of it), and the rest of the process (requests, drivers, GC
+  // headroom) needs most of that. Holds ~20k entries of 2 KiB. No entry-count cap: each entry is
+  // charged at least 400 bytes, so the budget bounds the count too (64 MiB: under 170k entries).
+  CACHE_L1_MAX_BYTES: envInt(64 * 1024 * 1024, 0).describe(
+    'In-process cache budget in bytes (estimated heap of bodies, keys and bookkeeping); a value over 1/16 of it is not kept in memory; 0 keeps only Redis (L2).',
+  ),
   CACHE_L2_ENABLED: envBool(true).describe('Use the cache Redis as the shared second tier.'),
-  CACHE_GRACE_SECONDS: envInt(300, 0).describe(
-    'How long past its TTL a value may still be served while the database is slow or down.',
+  CACHE_GRACE_SECONDS: envInt(900, 0).describe(
+    'How long past its TTL a value is still served: while it reloads in the background (stale-while-revalidate), or while the database is slow or down. 0 turns both off.',
+  ),
+  CACHE_REFRESH_AHEAD_PERCENT: envInt(80, 1, 100).describe(
+    'A value served after this share of its TTL is reloaded in the background, so hot keys never expire into a miss; 100 turns refresh-ahead off.',
+  ),
+  CACHE_MAX_BACKGROUND_REFRESHES: envInt(4, 0).describe(
+    'Background reloads at once per API process (refresh-ahead and stale-while-revalidate); more wait for a later request, so expiring keys cannot take the connections misses need.',
+  ),
+  CACHE_WARM_KEYS: envInt(2000, 0).describe(
+    'How many of the most requested public URLs (sampled into the cache Redis by every instance) a process requests when it starts and after a coarse invalidation; 0 turns warming off.',
+  ),
+  CACHE_WARM_CONCURRENCY: envInt(4, 1, 64).describe('Warm-up requests at once.'),
+  CACHE_WARM_TIMEOUT_MS: envInt(15_000, 0).describe(
+    'How long a starting process warms before it listens (the rest continues in the background); keep it well under the startup probe.',
+  ),
+  CACHE_POPULARITY_SAMPLE: envInt(8, 1).describe('One public GET in this many is counted towards popularity.'),
+  CACHE_POPULARITY_DECAY_SECONDS: envInt(3600, 60).describe(
+    'Popularity scores are halved once per this period, so past traffic fades.',
   ),
   CACHE_SOFT_TIMEOUT_MS: envInt(150, 1).describe(
     'A refresh slower than this answers with the stale value (when one is in grace) and finishes in the background.',

@@ -2,6 +2,7 @@
 // (ETag, 304, x-cache), negative caching, single-flight, and the error registry on the wire.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { defaultCacheTtlSeconds } from '@avelon/core';
 import {
   closeDb,
   createBrand,
@@ -284,7 +285,7 @@ describe('probes, metrics, docs (on the ops server)', () => {
       /avelon_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/products\/:id",status_code="200"\}/,
     );
     assert.ok((metricValue(text, 'avelon_cache_lookups_total{class="product",tier="l1",result="hit"}') ?? 0) > 0);
-    assert.equal(metricValue(text, 'avelon_cache_ttl_seconds{class="product"}'), 600);
+    assert.equal(metricValue(text, 'avelon_cache_ttl_seconds{class="product"}'), defaultCacheTtlSeconds.product);
     assert.match(text, /avelon_db_queries_total\{role="replica"/);
     assert.match(text, /avelon_http_db_queries_per_request/);
   });

@@ -8,3 +8,4 @@ export { L1Store } from './l1-store.ts';
 export { L2Store } from './l2-store.ts';
 export { TtlRegistry } from './ttl-registry.ts';
 export { type CacheLookup, type CacheSource, TwoTierCache } from './two-tier-cache.ts';
+export { CacheWarmer, isCoarseInvalidation, warmHeader } from './warmer.ts';

@@ -32,6 +32,7 @@ export class CacheInvalidator {
   readonly #o: InvalidatorOptions;
   #mustFlushAll = false;
   #timer: NodeJS.Timeout | undefined;
+  readonly #listeners: ((tags: readonly string[]) => void)[] = [];
 
   constructor(options: InvalidatorOptions) {
     this.#o = options;
@@ -45,6 +46,7 @@ export class CacheInvalidator {
       this.#o.counter.labels('remote').inc();
     });
     // Messages may have been missed while unsubscribed: nothing in memory can be trusted.
+    // Not an invalidation storm (no listener runs): values come back from Redis as they are asked for.
     subscriber?.onResync(() => this.#o.cache.clearLocal());
     this.#timer = setInterval(() => void this.#flushIfNeeded(), 250).unref();
   }
@@ -81,9 +83,15 @@ export class CacheInvalidator {
     });
   }
 
+  /** Called with the tags of every invalidation applied here, local or remote (the cache warmer listens). */
+  onApplied(listener: (tags: readonly string[]) => void): void {
+    this.#listeners.push(listener);
+  }
+
   #applyLocal(tags: readonly string[]): void {
     if (tags.includes(cacheTags.all)) this.#o.cache.clearLocal();
     else this.#o.cache.invalidateLocal(tags);
+    for (const listener of this.#listeners) listener(tags);
   }
 
   async #flushIfNeeded(): Promise<void> {

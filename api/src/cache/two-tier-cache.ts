@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { type CacheEntry, createEntry } from './entry.ts';
+import { type Freshness, freshness } from './freshness.ts';
 import type { L1Store } from './l1-store.ts';
 import type { L2Store } from './l2-store.ts';
 import type { TtlRegistry } from './ttl-registry.ts';
@@ -26,6 +27,10 @@ export interface TwoTierCacheOptions {
   /** True while invalidation messages from other instances arrive. */
   busHealthy: () => boolean;
   graceMs: number;
+  /** Fraction of a TTL after which a served value is reloaded in the background (1: never ahead). */
+  refreshAheadRatio: number;
+  /** Background reloads at once per instance; more are skipped (the value is served as it is). */
+  maxBackgroundRefreshes: number;
   softTimeoutMs: number;
   degradedL1MaxAgeMs: number;
   lookups: Counter<string>;
@@ -39,14 +44,18 @@ type Counters = { hit: { inc(): void }; miss: { inc(): void }; stale: { inc(): v
 
 /**
  * L1 (memory) + L2 (Redis) cache of serialized responses. A miss is loaded once per key per instance
- * (concurrent requests wait for the same load), absent rows are remembered for the `negative` TTL,
- * and when the database fails or is slower than the soft timeout a value within its grace period is
- * served instead. TTLs are read per class at lookup time, so an operator's change applies at once.
- * Redis trouble never fails a request: the breaker skips Redis and requests go to the database.
+ * (concurrent requests wait for the same load), absent rows are remembered for the `negative` TTL.
+ * Writes invalidate by tag, so TTLs only bound age: a value in the last part of its TTL is served and
+ * reloaded in the background (refresh-ahead), and one past its TTL but within the grace period is
+ * served while it reloads (stale-while-revalidate), so hot keys never expire into a miss (see
+ * freshness.ts). When the database fails or is slower than the soft timeout, a value within its grace
+ * period is served instead. TTLs are read per class at lookup time, so an operator's change applies at
+ * once. Redis trouble never fails a request: the breaker skips Redis and requests go to the database.
  */
 export class TwoTierCache {
   readonly #o: TwoTierCacheOptions;
   readonly #inflight = new Map<string, Promise<CacheLookup>>();
+  #backgroundRefreshes = 0;
   readonly #l1Counters: Record<CacheClass, Counters>;
   readonly #l2Counters: Record<CacheClass, Counters>;
 
@@ -78,8 +87,8 @@ export class TwoTierCache {
     const slot = this.#o.l1.get(`${cls}|${key}`);
     if (slot === undefined) return undefined;
     const now = Date.now();
-    if (!this.#fresh(slot.entry, cls, now)) return undefined;
-    if (!this.#o.busHealthy() && now - slot.storedAt > this.#o.degradedL1MaxAgeMs) return undefined;
+    // Anything but `fresh` takes the asynchronous path (get), which starts the background reload.
+    if (this.#freshness(slot.entry, cls, now) !== 'fresh' || !this.#trusted(slot.storedAt, now)) return undefined;
     this.#l1Counters[cls].hit.inc();
     return slot.entry;
   }
@@ -96,13 +105,55 @@ export class TwoTierCache {
   ): Promise<CacheLookup> {
     if (!this.#o.enabled) return load().then((json) => ({ entry: createEntry(json), source: 'db' as const }));
     const fullKey = `${cls}|${key}`;
-    const hit = this.peek(cls, key);
-    if (hit) return Promise.resolve({ entry: hit, source: 'l1' });
+    const now = Date.now();
+    const slot = this.#o.l1.get(fullKey);
+    if (slot && this.#trusted(slot.storedAt, now)) {
+      const state = this.#freshness(slot.entry, cls, now);
+      if (state === 'fresh') {
+        this.#l1Counters[cls].hit.inc();
+        return Promise.resolve({ entry: slot.entry, source: 'l1' });
+      }
+      if (state === 'refresh' || state === 'stale') {
+        this.#refreshInBackground(cls, key, fullKey, tags, load);
+        this.#l1Counters[cls][state === 'refresh' ? 'hit' : 'stale'].inc();
+        return Promise.resolve({ entry: slot.entry, source: state === 'refresh' ? 'l1' : 'stale' });
+      }
+    }
     const running = this.#inflight.get(fullKey);
     if (running) return running;
-    const lookup = this.#fetch(cls, key, fullKey, tags, load).finally(() => this.#inflight.delete(fullKey));
-    this.#inflight.set(fullKey, lookup);
-    return lookup;
+    this.#l1Counters[cls].miss.inc();
+    return this.#track(fullKey, this.#fetch(cls, key, fullKey, tags, load, false));
+  }
+
+  /** How many background reloads run now (refresh-ahead and stale-while-revalidate). */
+  get backgroundRefreshes(): number {
+    return this.#backgroundRefreshes;
+  }
+
+  #track(fullKey: string, lookup: Promise<CacheLookup>): Promise<CacheLookup> {
+    const tracked = lookup.finally(() => this.#inflight.delete(fullKey));
+    this.#inflight.set(fullKey, tracked);
+    return tracked;
+  }
+
+  /**
+   * Reloads a value that is still being served, once per key, and at most `maxBackgroundRefreshes` at a
+   * time: a burst of expiring keys must not take the connections that misses need (back-pressure);
+   * a skipped key is reloaded by a later request.
+   */
+  #refreshInBackground(
+    cls: CacheClass,
+    key: string,
+    fullKey: string,
+    tags: readonly string[],
+    load: () => Promise<string | undefined>,
+  ): void {
+    if (this.#inflight.has(fullKey) || this.#backgroundRefreshes >= this.#o.maxBackgroundRefreshes) return;
+    this.#backgroundRefreshes++;
+    const refresh = this.#fetch(cls, key, fullKey, tags, load, true).finally(() => this.#backgroundRefreshes--);
+    this.#track(fullKey, refresh).catch((error) =>
+      this.#o.log.debug({ err: error, cls, key }, 'background cache reload failed; the old value stays in use'),
+    );
   }
 
   /** Drops the tags' values in this instance's memory (other instances: see CacheInvalidator). */
@@ -119,8 +170,17 @@ export class TwoTierCache {
     return this.#o.ttls.ms(entry.absent ? 'negative' : cls);
   }
 
-  #fresh(entry: CacheEntry, cls: CacheClass, now: number): boolean {
-    return now - entry.createdAt < this.#ttlMs(entry, cls);
+  #freshness(entry: CacheEntry, cls: CacheClass, now: number): Freshness {
+    return freshness(now - entry.createdAt, entry.absent, {
+      ttlMs: this.#ttlMs(entry, cls),
+      graceMs: this.#o.graceMs,
+      refreshAheadRatio: this.#o.refreshAheadRatio,
+    });
+  }
+
+  /** An L1 value may be served unless invalidations have not arrived for longer than the degraded bound. */
+  #trusted(storedAt: number, now: number): boolean {
+    return this.#o.busHealthy() || now - storedAt <= this.#o.degradedL1MaxAgeMs;
   }
 
   #inGrace(entry: CacheEntry, cls: CacheClass, now: number): boolean {
@@ -133,33 +193,43 @@ export class TwoTierCache {
     fullKey: string,
     tags: readonly string[],
     load: () => Promise<string | undefined>,
+    background: boolean,
   ): Promise<CacheLookup> {
     const { l1, l2, breaker } = this.#o;
     const readSeq = l1.invalidationSeq;
     const now = Date.now();
     const l1Slot = l1.get(fullKey);
     let stale = l1Slot && this.#inGrace(l1Slot.entry, cls, now) ? l1Slot.entry : undefined;
-    this.#l1Counters[cls].miss.inc();
 
     let gens: (string | null)[] | undefined;
     if (l2 && breaker.available()) {
       try {
         const read = await l2.read(cls, key, tags);
         gens = read.gens;
-        if (read.entry && this.#fresh(read.entry, cls, Date.now())) {
-          this.#l2Counters[cls].hit.inc();
+        const state = read.entry ? this.#freshness(read.entry, cls, Date.now()) : 'expired';
+        if (read.entry && (state === 'fresh' || state === 'refresh')) {
+          // Another instance may have reloaded it already: then a background reload costs no query.
+          if (!background) this.#l2Counters[cls].hit.inc();
           l1.set(fullKey, read.entry, tags, readSeq);
           return { entry: read.entry, source: 'l2' };
         }
+        if (read.entry && state === 'stale' && !background) {
+          // Its tags' generations matched: old, not outdated. Serve it and reload it once this lookup
+          // has left the in-flight map (a reload started now would find this lookup there and stop).
+          this.#l2Counters[cls].stale.inc();
+          l1.set(fullKey, read.entry, tags, readSeq);
+          setImmediate(() => this.#refreshInBackground(cls, key, fullKey, tags, load));
+          return { entry: read.entry, source: 'stale' };
+        }
         if (read.entry && this.#inGrace(read.entry, cls, Date.now())) stale ??= read.entry;
-        this.#l2Counters[cls].miss.inc();
+        if (!background) this.#l2Counters[cls].miss.inc();
       } catch (error) {
         this.#l2Failed('read', error);
       }
     }
 
     const loaded = this.#load(cls, key, tags, load, readSeq, gens);
-    if (!stale) return { entry: await loaded, source: 'db' };
+    if (!stale || background) return { entry: await loaded, source: 'db' };
     // A value in grace exists: answer with it if the database fails or is slow; a slow load still
     // completes in the background and refreshes the cache.
     const staleEntry = stale;

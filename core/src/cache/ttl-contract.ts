@@ -16,8 +16,8 @@ export type CacheClass = (typeof cacheClasses)[number];
 
 /** The TTLs an installation starts with, in seconds. */
 export const defaultCacheTtlSeconds: Readonly<Record<CacheClass, number>> = Object.freeze({
-  product: 600,
-  'product-list': 60,
+  product: 1800,
+  'product-list': 300,
   category: 3600,
   brand: 3600,
   negative: 5,

@@ -26,6 +26,12 @@ export const cacheMetrics = {
     help: 'Failed cache Redis operations, by operation.',
     labelNames: ['op'],
   }),
+  cacheWarmRequests: def({
+    name: 'avelon_cache_warm_requests_total',
+    type: 'counter',
+    help: 'Requests the cache warmer sent through the routes, by reason (start of the process, or after a coarse invalidation) and result (ok, error).',
+    labelNames: ['reason', 'result'],
+  }),
   cacheL2Available: def({
     name: 'avelon_cache_l2_available',
     type: 'gauge',
@@ -37,6 +43,18 @@ export const cacheMetrics = {
     type: 'gauge',
     help: 'Entries in the in-process (L1) cache.',
     labelNames: [],
+  }),
+  cacheL1Bytes: def({
+    name: 'avelon_cache_l1_bytes',
+    type: 'gauge',
+    help: 'Estimated heap held by the in-process (L1) cache: bodies, keys and bookkeeping, bounded by CACHE_L1_MAX_BYTES.',
+    labelNames: [],
+  }),
+  cacheL1Evictions: def({
+    name: 'avelon_cache_l1_evictions_total',
+    type: 'counter',
+    help: 'Values dropped from or refused by the in-process (L1) cache, by reason (size = to make room, oversize = over 1/16 of the budget); invalidations are not counted.',
+    labelNames: ['reason'],
   }),
   cacheTtlSeconds: def({
     name: 'avelon_cache_ttl_seconds',
