@@ -1,25 +1,26 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { ApiConfig } from './config.ts';
-import type { AppDeps } from './deps.ts';
 import { fastifyTimeouts } from './http-timeouts.ts';
-import { authHooks } from './plugins/auth.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { cacheWarmingPlugin } from './plugins/cache-warming.ts';
 import { registerDocs } from './plugins/docs.ts';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './plugins/errors.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { guardOpsRoutes } from './plugins/ops-routes.ts';
 import { registerOtel } from './plugins/otel.ts';
-import { registerRateLimits } from './plugins/rate-limit.ts';
-import type { RouteContext } from './routes/context.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { registerServices } from './plugins/services/index.ts';
 import { apiRoutes } from './routes/index.ts';
 import { storableValidatorFactory } from './validation/storable.ts';
 
 /**
  * Builds the API from plugins, without listening (tests use inject; main.ts listens, and serves probes,
  * metrics and /docs on the ops server, see ops.ts). Order matters: telemetry first, then errors,
- * headers and the ops-port guard, metrics, docs, then the rate limiter and the routes.
+ * headers and the ops-port guard, the services (plugins/services/: connections, cache, sessions, jobs),
+ * metrics, docs, then auth, the rate limiter and the routes, which declare the plugins they need.
  */
-export async function buildApp(config: ApiConfig, deps: AppDeps, logger: FastifyBaseLogger) {
+export async function buildApp(config: ApiConfig, logger: FastifyBaseLogger) {
   const app = Fastify({
     loggerInstance: logger,
     // Per-request logs would cost every cache hit a write; errors are logged by the error handler.
@@ -43,20 +44,19 @@ export async function buildApp(config: ApiConfig, deps: AppDeps, logger: Fastify
   await registerOtel(app, config.OTEL_ENABLED);
   await app.register(errorsPlugin);
   // Browsers must not guess a type other than the one sent (no script from a JSON or text answer).
-  app.addHook('onRequest', async (_request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
   guardOpsRoutes(app);
-  await app.register(metricsPlugin, { registry: deps.registry });
+  await registerServices(app, config);
+  await app.register(cacheWarmingPlugin);
+  await app.register(metricsPlugin, { registry: app.registry });
   if (config.DOCS_ENABLED) await registerDocs(app);
-  app.decorateRequest('user', null);
-
-  const ctx: RouteContext = { deps, auth: authHooks(deps), limits: await registerRateLimits(app, deps) };
-  await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' });
-
-  app.addHook('onClose', async () => {
-    await deps.close();
-  });
+  await app.register(authPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(apiRoutes, { prefix: '/api/v1' });
   return app;
 }
 

@@ -3,13 +3,11 @@
 import { createLogger, type OpsServer, startOpsServer } from '@avelon/core';
 import { buildApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
-import { createDeps } from './deps.ts';
 import { apiOps } from './ops.ts';
 
 const config = loadApiConfig();
 const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
-const deps = await createDeps(config, logger);
-const app = await buildApp(config, deps, logger);
+const app = await buildApp(config, logger);
 
 let ops: OpsServer | undefined;
 let closing = false;
@@ -35,6 +33,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+// Warm before listening: the ops server (readiness) starts after, so no traffic arrives while it runs.
+await app.ready();
+await app.cacheWarmer.warmBeforeServing(config.CACHE_WARM_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });
-ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, ...apiOps(app, deps) });
-logger.info({ instance: deps.instanceId, docs: `${ops.url}/docs`, metrics: `${ops.url}/metrics` }, 'API listening');
+ops = await startOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, ...apiOps(app) });
+logger.info({ instance: app.instanceId, docs: `${ops.url}/docs`, metrics: `${ops.url}/metrics` }, 'API listening');

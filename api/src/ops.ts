@@ -3,7 +3,6 @@
 import type { OpsServerOptions } from '@avelon/core';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from './deps.ts';
 import { queriesPerRequest } from './plugins/metrics.ts';
 import { docsOpsRoute } from './plugins/ops-routes.ts';
 
@@ -13,21 +12,21 @@ import { docsOpsRoute } from './plugins/ops-routes.ts';
  * or with a 503 for what needs that Redis) but keeps it in rotation: taking every pod out for a replica
  * would turn a slower shop into no shop.
  */
-export function apiOps(app: FastifyInstance, deps: AppDeps): Omit<OpsServerOptions, 'host' | 'port' | 'logger'> {
+export function apiOps(app: FastifyInstance): Omit<OpsServerOptions, 'host' | 'port' | 'logger'> {
   const checks: OpsServerOptions['checks'] = {
-    primary: () => deps.db.primary.execute(sql`SELECT 1`),
-    'redis-cache': { run: () => deps.cacheRedis.ping(), required: false },
+    primary: () => app.db.primary.execute(sql`SELECT 1`),
+    'redis-cache': { run: () => app.cacheRedis.ping(), required: false },
     'redis-queue': {
       run: async () => {
-        if (!(await deps.jobs.ping())) throw new Error('unreachable');
+        if (!(await app.jobs.ping())) throw new Error('unreachable');
       },
       required: false,
     },
   };
-  for (const { name } of deps.db.replicaStates) {
+  for (const { name } of app.db.replicaStates) {
     checks[`replica-${name}`] = {
       run: async () => {
-        const s = deps.db.replicaStates.find((r) => r.name === name);
+        const s = app.db.replicaStates.find((r) => r.name === name);
         if (!s?.up) throw new Error('down');
         if (!s.inRotation) throw new Error(`out of rotation: ${s.lagMs} ms behind`);
       },
@@ -35,9 +34,9 @@ export function apiOps(app: FastifyInstance, deps: AppDeps): Omit<OpsServerOptio
     };
   }
   return {
-    registry: deps.registry,
+    registry: app.registry,
     checks,
-    beforeMetrics: queriesPerRequest(deps.registry),
-    routes: deps.config.DOCS_ENABLED ? { '/docs/*': docsOpsRoute(app) } : {},
+    beforeMetrics: queriesPerRequest(app.registry),
+    routes: app.config.DOCS_ENABLED ? { '/docs/*': docsOpsRoute(app) } : {},
   };
 }

@@ -186,8 +186,8 @@ ${results.map(summaryRow).join('\n')}
   restart, 65× 503 during it): sessions lived in the cache Redis, which keeps nothing on disk and evicts. Now
   sessions and their revocation broadcast live in the queue Redis (\`noeviction\` + AOF), over a connection,
   circuit breaker and subscriber of their own: 0 errors in that experiment. The session 503s of an outage now
-  come with a queue Redis restart instead (api/src/deps.ts, api/src/auth/sessions.ts;
-  test/api/session-faults.test.ts).
+  come with a queue Redis restart instead (api/src/plugins/services/session-store.ts,
+  api/src/auth/sessions.ts; test/api/session-faults.test.ts).
 
 Seen and by design: after a worker is SIGKILLed its in-flight jobs are run again only when their lock expires
 and a worker's stalled check finds them (\`WORKER_LOCK_DURATION_MS\` and \`WORKER_STALLED_INTERVAL_MS\`, 30 s

@@ -24,8 +24,8 @@ let customerToken: string;
 let brandId: number;
 before(async () => {
   t = await startApp();
-  admin = await tokenFor(t.deps, { ...(await createUser('admin')), role: 'admin' });
-  customerToken = await tokenFor(t.deps, { ...(await createUser()), role: 'customer' });
+  admin = await tokenFor(t.app, { ...(await createUser('admin')), role: 'admin' });
+  customerToken = await tokenFor(t.app, { ...(await createUser()), role: 'customer' });
   brandId = (await createBrand()).id;
 });
 after(async () => {

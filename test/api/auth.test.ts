@@ -46,7 +46,7 @@ describe('one-time codes', () => {
     const code = await requestCode(email);
     const job = await findJob('emails', jobId('otp-code', { email, code, expiresInSeconds: 600 }));
     assert.equal(job?.data.email, email);
-    const stored = await t.deps.cacheRedis.zrange(`avelon:otp:${email}`, 0, -1, 'WITHSCORES');
+    const stored = await t.app.cacheRedis.zrange(`avelon:otp:${email}`, 0, -1, 'WITHSCORES');
     assert.equal(stored.length, 2, 'one pending code');
     assert.ok(!stored.some((v) => v.includes(code)), 'the code itself is not in Redis');
   });
@@ -131,8 +131,8 @@ describe('a stranger cannot deny sign-in to the owner of an address', () => {
       assert.equal(guess.statusCode, 401);
     }
     const s2 = address();
-    for (let i = 0; i < 5; i++) await s.deps.otp.check(email, s2, wrong);
-    assert.equal(await s.deps.otp.check(email, s2, code), false, 'the guessing address is locked out');
+    for (let i = 0; i < 5; i++) await s.app.otp.check(email, s2, wrong);
+    assert.equal(await s.app.otp.check(email, s2, code), false, 'the guessing address is locked out');
     assert.equal((await from(owner, '/auth/verify', { email, code })).statusCode, 200);
   });
 });
@@ -152,11 +152,11 @@ describe('sessions', () => {
   test('the session lives in the queue Redis under its jti with a TTL no longer than the token', async () => {
     const { token } = await signIn(`${unique('ttl')}@test.avelon.local`);
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
-    const ttl = await t.deps.sessionRedis.pttl(`avelon:sess:${payload.jti}`);
+    const ttl = await t.app.sessionRedis.pttl(`avelon:sess:${payload.jti}`);
     assert.ok(ttl > 0 && ttl <= (payload.exp - Math.floor(Date.now() / 1000) + 1) * 1000, String(ttl));
-    assert.equal(await t.deps.sessionRedis.exists(`avelon:sess:${token}`), 0);
+    assert.equal(await t.app.sessionRedis.exists(`avelon:sess:${token}`), 0);
     // Not in the cache Redis, which forgets everything on a restart and evicts under memory pressure.
-    assert.equal(await t.deps.cacheRedis.exists(`avelon:sess:${payload.jti}`), 0);
+    assert.equal(await t.app.cacheRedis.exists(`avelon:sess:${payload.jti}`), 0);
   });
 
   test('PATCH /users/me changes the name only', async () => {

@@ -39,7 +39,7 @@ const call = (method: Method, url: string, token: string, payload?: object, head
 
 async function customer() {
   const user = await createUser();
-  return { ...user, token: await tokenFor(t.deps, { id: user.id, role: 'customer' }) };
+  return { ...user, token: await tokenFor(t.app, { id: user.id, role: 'customer' }) };
 }
 
 const outboxRows = async (jobIdOf: string) =>

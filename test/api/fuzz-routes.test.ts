@@ -72,7 +72,7 @@ after(async () => {
 /** An order of `who` (a checkout over HTTP), so order routes have one to find. */
 async function placeOrder(who: { id: number; role: 'customer' | 'admin' }, productId: number): Promise<number> {
   const headers = {
-    authorization: `Bearer ${await tokenFor(inProcess.deps, who)}`,
+    authorization: `Bearer ${await tokenFor(inProcess.app, who)}`,
     'content-type': 'application/json',
   };
   const add = await fetch(`${api.url}/api/v1/cart/items`, {
@@ -132,7 +132,7 @@ let statuses = new Map<string, number>();
 async function check(route: FuzzRoute, req: FuzzRequest): Promise<void> {
   const token =
     req.identity === 'user' || req.identity === 'admin'
-      ? await tokenFor(inProcess.deps, req.identity === 'user' ? customer : admin)
+      ? await tokenFor(inProcess.app, req.identity === 'user' ? customer : admin)
       : undefined;
   const outcome = await rawRequest(api.url, toRaw(req, token), ANSWER_LIMIT_MS);
   const problems = problemsOf(route, req, outcome);

@@ -33,7 +33,7 @@ let productId: number;
 before(async () => {
   t = await startApp();
   const admin = await createUser('admin');
-  headers = { authorization: `Bearer ${await tokenFor(t.deps, { id: admin.id, role: 'admin' })}` };
+  headers = { authorization: `Bearer ${await tokenFor(t.app, { id: admin.id, role: 'admin' })}` };
   productId = (await createProduct({ brandId: (await createBrand()).id })).id;
 });
 after(async () => {

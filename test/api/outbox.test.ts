@@ -84,8 +84,8 @@ test('queue Redis down: the order and the shipped status commit, their mails wai
   const brandId = (await createBrand()).id;
   const product = await createProduct({ brandId, stock: 5 });
   const buyer = await createUser();
-  const buyerToken = await tokenFor(t.deps, { id: buyer.id, role: 'customer' });
-  const adminToken = await tokenFor(t.deps, { ...(await createUser('admin')), role: 'admin' });
+  const buyerToken = await tokenFor(t.app, { id: buyer.id, role: 'customer' });
+  const adminToken = await tokenFor(t.app, { ...(await createUser('admin')), role: 'admin' });
   assert.equal((await call('POST', '/cart/items', buyerToken, { productId: product.id })).statusCode, 200);
   // A paid order to ship during the outage.
   const { rows } = await db().query<{ id: string; number: string }>(

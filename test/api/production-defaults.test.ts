@@ -81,7 +81,7 @@ describe('error logs', () => {
 
   test('a failed query is logged with its SQL and code, without its parameters or the email in it', async () => {
     const email = `${unique('pii')}@test.avelon.local`;
-    const error = await t.deps.db.primary.execute(sql`SELECT ${email}::int`).then(
+    const error = await t.app.db.primary.execute(sql`SELECT ${email}::int`).then(
       () => undefined,
       (e: unknown) => e,
     );

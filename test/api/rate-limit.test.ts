@@ -99,8 +99,8 @@ describe('specific limits', () => {
 
   test('writes per user: the third write in the window is 429, another user is unaffected', async () => {
     const t = await app({ RATE_LIMIT_WRITES_MAX: '2' });
-    const a = await tokenFor(t.deps, { ...(await createUser()), role: 'customer' });
-    const b = await tokenFor(t.deps, { ...(await createUser()), role: 'customer' });
+    const a = await tokenFor(t.app, { ...(await createUser()), role: 'customer' });
+    const b = await tokenFor(t.app, { ...(await createUser()), role: 'customer' });
     const patch = (token: string) =>
       t.app.inject({
         method: 'PATCH',
@@ -118,7 +118,7 @@ describe('specific limits', () => {
 
   test('checkout per user', async () => {
     const t = await app({ RATE_LIMIT_CHECKOUT_MAX: '1' });
-    const token = await tokenFor(t.deps, { ...(await createUser()), role: 'customer' });
+    const token = await tokenFor(t.app, { ...(await createUser()), role: 'customer' });
     const checkout = () =>
       t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { authorization: `Bearer ${token}` } });
     assert.equal((await checkout()).statusCode, 409, 'empty cart, but counted');

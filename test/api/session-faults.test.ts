@@ -82,7 +82,7 @@ test('a queue Redis outage: a session seen before still works, an unseen one is 
   const seen = await signInHttp(api.url, (await createUser()).email);
   assert.equal((await me(seen)).status, 200);
   // Signed through the other instance: the spawned one has never checked it.
-  const unseen = await tokenFor(other.deps, await createUser());
+  const unseen = await tokenFor(other.app, await createUser());
 
   await stackCtl('redis-queue', 'stop');
   try {

@@ -21,7 +21,7 @@ let admin: string;
 let brandId: number;
 before(async () => {
   t = await startApp();
-  admin = await tokenFor(t.deps, { ...(await createUser('admin')), role: 'admin' });
+  admin = await tokenFor(t.app, { ...(await createUser('admin')), role: 'admin' });
   brandId = (await createBrand()).id;
 });
 after(async () => {
@@ -64,7 +64,7 @@ const soldOf = async (id: number) =>
 /** A signed-in customer with `quantity` of each product in the cart. */
 async function buyer(lines: Array<[productId: number, quantity: number]>) {
   const user = await createUser();
-  const token = await tokenFor(t.deps, { id: user.id, role: 'customer' });
+  const token = await tokenFor(t.app, { id: user.id, role: 'customer' });
   for (const [productId, quantity] of lines) {
     const res = await call('POST', '/cart/items', token, { productId, quantity });
     assert.equal(res.statusCode, 200, res.body);
@@ -280,7 +280,7 @@ describe('conditional and relative stock writes', () => {
       assert.equal(res.json().error.code, 'API_ERR_VALIDATION');
     }
     assert.equal((await adjust(900000000001, 1)).statusCode, 404);
-    const customer = await tokenFor(t.deps, { ...(await createUser()), role: 'customer' });
+    const customer = await tokenFor(t.app, { ...(await createUser()), role: 'customer' });
     assert.equal((await call('PATCH', `/admin/products/${p.id}/stock`, customer, { delta: 1 })).statusCode, 403);
     assert.equal((await call('PATCH', `/admin/products/${p.id}/stock`, undefined, { delta: 1 })).statusCode, 401);
     assert.equal(await stockOf(p.id), 5);

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createLogger, type OpsServer, queueNames, queueProducerConnection, startOpsServer } from '@avelon/core';
 import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../api/src/app.ts';
 import { loadApiConfig } from '../../api/src/config.ts';
-import { type AppDeps, createDeps } from '../../api/src/deps.ts';
 import { apiOps } from '../../api/src/ops.ts';
 import { repoRoot, stack } from './stack.ts';
 
@@ -22,9 +22,16 @@ export const relaxedLimits = {
   RATE_LIMIT_WRITES_MAX: '1000000',
 };
 
+/**
+ * The cache warmer off: tests share one cache Redis, and a warm-up replaying earlier tests' popular URLs
+ * in the background would move the counters and cache sources other tests assert on. The warmer's own
+ * test (cache-warming.test.ts) turns it on.
+ */
+export const quietCache = { CACHE_WARM_KEYS: '0' };
+
 export interface TestApp {
+  /** The app, with its services as decorators (app.db, app.cacheRedis, app.sessions, ...). */
   app: Awaited<ReturnType<typeof buildApp>>;
-  deps: AppDeps;
   /** Its ops server (/readyz, /metrics, /docs) on a free loopback port, as main.ts serves it. */
   ops: OpsServer;
   close(): Promise<void>;
@@ -32,15 +39,13 @@ export interface TestApp {
 
 /** The API built in this process, for app.inject(); env overrides on top of the stack's. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadApiConfig({ ...process.env, LOG_LEVEL: 'silent', ...relaxedLimits, ...env });
+  const config = loadApiConfig({ ...process.env, LOG_LEVEL: 'silent', ...relaxedLimits, ...quietCache, ...env });
   const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
-  const deps = await createDeps(config, logger);
-  const app = await buildApp(config, deps, logger);
+  const app = await buildApp(config, logger);
   await app.ready();
-  const ops = await startOpsServer({ host: '127.0.0.1', port: 0, logger, ...apiOps(app, deps) });
+  const ops = await startOpsServer({ host: '127.0.0.1', port: 0, logger, ...apiOps(app) });
   return {
     app,
-    deps,
     ops,
     close: async () => {
       await ops.close();
@@ -61,7 +66,7 @@ export interface ApiProcess {
 export async function spawnApi(env: Record<string, string> = {}): Promise<ApiProcess> {
   const child = spawn(process.execPath, ['api/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...relaxedLimits, PORT: '0', OPS_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...relaxedLimits, ...quietCache, PORT: '0', OPS_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -198,9 +203,12 @@ export async function createProduct(options: {
 }
 
 /** A signed-in user of an in-process app: a token backed by a real session in Redis. */
-export async function tokenFor(deps: AppDeps, user: { id: number; role: 'customer' | 'admin' }): Promise<string> {
-  const { token, claims } = await deps.tokens.sign(user.id);
-  await deps.sessions.create(claims, user.role);
+export async function tokenFor(
+  app: Pick<FastifyInstance, 'tokens' | 'sessions'>,
+  user: { id: number; role: 'customer' | 'admin' },
+): Promise<string> {
+  const { token, claims } = await app.tokens.sign(user.id);
+  await app.sessions.create(claims, user.role);
   return token;
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '@avelon/core';
-import type { AppDeps } from '../deps.ts';
+import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
 import { catalogueKey, rememberWrite, userKey } from './consistency.ts';
 import { PG_CHECK_VIOLATION, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgError } from './pg-errors.ts';
@@ -10,7 +10,7 @@ import { PG_CHECK_VIOLATION, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgEr
  * invalidates the cache tags in Redis and on every instance. Constraint violations become 409/422.
  */
 export async function catalogueWrite<T>(
-  deps: AppDeps,
+  deps: Pick<FastifyInstance, 'db' | 'writePositions' | 'invalidator'>,
   adminId: number,
   kind: 'upsert' | 'delete',
   tags: (result: T) => string[],

@@ -18,9 +18,11 @@ export const isOpsRequest = (raw: IncomingMessage): boolean => (raw as Marked)[v
  * port serves what belongs on the other.
  */
 export function guardOpsRoutes(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (opsPath.test(request.url) === isOpsRequest(request.raw)) return;
-    return reply.code(404).send(errorBody('API_ERR_ROUTE_NOT_FOUND'));
+  // Callback style: on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (opsPath.test(request.url) === isOpsRequest(request.raw)) return done();
+    // Answering from a callback hook: send, and do not call done().
+    reply.code(404).send(errorBody('API_ERR_ROUTE_NOT_FOUND'));
   });
 }
 

@@ -1,7 +1,8 @@
 import { metric, metricCatalog } from '@avelon/core';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../deps.ts';
+import fp from 'fastify-plugin';
+import { warmHeader } from '../cache/index.ts';
 import { ApiError } from '../errors.ts';
 import { BatchedRedisStore } from '../rate-limit/batched-store.ts';
 import { ExactRedisStore, type Store } from '../rate-limit/exact-store.ts';
@@ -23,6 +24,13 @@ export interface LimitHooks {
 
 const noop: Hook = async () => {};
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Route hooks of the specific rate limits: `preHandler: app.limits.writes`. */
+    limits: LimitHooks;
+  }
+}
+
 /**
  * @fastify/rate-limit on the cache Redis. The general limit is the plugin's global hook, keyed by the
  * client address (request.ip, which honours X-Forwarded-For only from TRUST_PROXY), and decided in
@@ -31,16 +39,23 @@ const noop: Hook = async () => {};
  * plugin runs one limit per request; they ask Redis on every check (rate-limit/exact-store.ts). When Redis
  * cannot be reached the policy is RATE_LIMIT_FAIL_OPEN, and every such check is counted.
  */
-export async function registerRateLimits(app: FastifyInstance, deps: AppDeps): Promise<LimitHooks> {
-  const c = deps.config;
+export const rateLimitPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorate('limits', await registerRateLimits(app));
+  },
+  { name: 'avelon-rate-limit', dependencies: ['avelon-config', 'avelon-cache-redis', 'avelon-cache-warming'] },
+);
+
+async function registerRateLimits(app: FastifyInstance): Promise<LimitHooks> {
+  const c = app.config;
   if (!c.RATE_LIMIT_ENABLED) return { auth: [], checkout: noop, writes: noop };
-  const m = <K extends keyof typeof metricCatalog>(k: K) => metric(deps.registry, metricCatalog[k]);
+  const m = <K extends keyof typeof metricCatalog>(k: K) => metric(app.registry, metricCatalog[k]);
   const rejections = m('rateLimitRejections');
   const storeErrors = m('rateLimitStoreErrors');
   m('rateLimitFailOpen').set(c.RATE_LIMIT_FAIL_OPEN ? 1 : 0);
   const common = {
-    redis: deps.cacheRedis,
-    breaker: deps.breaker,
+    redis: app.cacheRedis,
+    breaker: app.cacheBreaker,
     prefix: 'avelon:rl:',
     failOpen: c.RATE_LIMIT_FAIL_OPEN,
   };
@@ -79,6 +94,8 @@ export async function registerRateLimits(app: FastifyInstance, deps: AppDeps): P
     // The plugin types its store against route options; ours only reads `limitName` from them.
     store: PluginStore as never,
     skipOnError: c.RATE_LIMIT_FAIL_OPEN,
+    // The cache warmer's own requests (injected in process, carrying its per-process token) are not a client's.
+    allowList: (request) => app.cacheWarmer.isWarmRequest(request.headers[warmHeader]),
     onExceeded: () => rejections.labels('general').inc(),
     errorResponseBuilder: (_request, context) =>
       new ApiError('API_ERR_RATE_LIMITED', `Rate limit exceeded, retry in ${context.after}.`),

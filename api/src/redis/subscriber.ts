@@ -70,7 +70,9 @@ export class Subscriber {
   }
 
   async #subscribe(): Promise<void> {
-    if (this.#closed) return;
+    // Before any listener joins (the connection can be up before the plugins that listen have loaded)
+    // there is nothing to subscribe to: start() subscribes once they have.
+    if (this.#closed || this.#handlers.size === 0) return;
     try {
       await this.#redis.subscribe(...this.#handlers.keys());
       const wasHealthy = this.#healthy;

@@ -6,16 +6,7 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
-import type { AppDeps } from '../deps.ts';
-import type { AuthHooks } from '../plugins/auth.ts';
-import type { LimitHooks } from '../plugins/rate-limit.ts';
-
-/** What every route plugin gets: the process's dependencies and the auth and rate-limit hooks. */
-export interface RouteContext {
-  deps: AppDeps;
-  auth: AuthHooks;
-  limits: LimitHooks;
-}
+import fp from 'fastify-plugin';
 
 /** A Fastify instance with TypeBox type inference: route handlers see typed params, query and body. */
 export type App = FastifyInstance<
@@ -25,3 +16,16 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
+
+/**
+ * A resource's routes as an encapsulated plugin that names the service plugins it reads from `app`:
+ * registering it without one of them fails at start with Fastify's missing-dependency error, instead
+ * of a route failing on an undefined decorator at its first request.
+ */
+export function routesPlugin(name: string, dependencies: string[], routes: (app: App) => Promise<void>) {
+  return fp(routes as (app: FastifyInstance) => Promise<void>, {
+    name: `avelon-routes-${name}`,
+    dependencies,
+    encapsulate: true,
+  });
+}

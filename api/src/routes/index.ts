@@ -6,7 +6,7 @@ import { brandRoutes } from './brands/routes.ts';
 import { cartRoutes } from './cart/routes.ts';
 import { categoryAdminRoutes } from './categories/admin-routes.ts';
 import { categoryRoutes } from './categories/routes.ts';
-import type { App, RouteContext } from './context.ts';
+import type { App } from './context.ts';
 import { orderAdminRoutes } from './orders/admin-routes.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { productAdminRoutes } from './products/admin-routes.ts';
@@ -14,13 +14,11 @@ import { productRoutes } from './products/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
 /** Registers every resource under the prefix given at registration (/api/v1). */
-export async function apiRoutes(app: App, opts: RouteContext): Promise<void> {
-  // Only the context: the options also carry `prefix`, which must not apply a second time below.
-  const ctx: RouteContext = { deps: opts.deps, auth: opts.auth, limits: opts.limits };
+export async function apiRoutes(app: App): Promise<void> {
   for (const routes of [productRoutes, categoryRoutes, brandRoutes, authRoutes, userRoutes, cartRoutes, orderRoutes]) {
-    await app.register(routes, ctx);
+    await app.register(routes);
   }
   for (const routes of [productAdminRoutes, categoryAdminRoutes, brandAdminRoutes, orderAdminRoutes]) {
-    await app.register(routes, { ...ctx, prefix: '/admin' });
+    await app.register(routes, { prefix: '/admin' });
   }
 }

@@ -49,7 +49,7 @@ let customer: string;
 const ids: Record<string, number> = {};
 before(async () => {
   t = await startAppWithRoutes();
-  customer = await tokenFor(t.deps, { ...(await createUser()), role: 'customer' });
+  customer = await tokenFor(t.app, { ...(await createUser()), role: 'customer' });
   const owner = await createUser();
   ids.brands = (await createBrand()).id;
   ids.categories = (await createCategory()).id;

@@ -43,7 +43,7 @@ after(async () => {
 async function sweep(payload: string | Buffer, contentType: string | undefined, expected?: [number, string]) {
   const failures: string[] = [];
   for (const route of bodyRoutes) {
-    const token = await tokenFor(t.deps, admin);
+    const token = await tokenFor(t.app, admin);
     const res = await t.app.inject({
       method: route.method as 'POST',
       url: fillParams(route.url, ids, ids.products),
@@ -67,7 +67,7 @@ describe('every body route', () => {
   });
 
   test('a body over BODY_LIMIT_BYTES is 413 API_ERR_BODY_TOO_LARGE', async () => {
-    const huge = JSON.stringify({ name: 'x'.repeat(t.deps.config.BODY_LIMIT_BYTES) });
+    const huge = JSON.stringify({ name: 'x'.repeat(t.app.config.BODY_LIMIT_BYTES) });
     assert.deepEqual(await sweep(huge, 'application/json', [413, 'API_ERR_BODY_TOO_LARGE']), []);
   });
 
@@ -93,7 +93,7 @@ describe('every body route', () => {
       `{"name":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
       `{"name":${deep(30_000, '[', ']')},"title":"x","status":"paid","productId":1,"quantity":1}`,
     ]) {
-      assert.ok(body.length < t.deps.config.BODY_LIMIT_BYTES, 'judged for its depth, not its size');
+      assert.ok(body.length < t.app.config.BODY_LIMIT_BYTES, 'judged for its depth, not its size');
       assert.deepEqual(await sweep(body, 'application/json'), []);
     }
   });
@@ -104,7 +104,7 @@ describe('what a refused body leaves behind', () => {
   let token: string;
   before(async () => {
     user = await createUser();
-    token = await tokenFor(t.deps, { id: user.id, role: 'customer' });
+    token = await tokenFor(t.app, { id: user.id, role: 'customer' });
     await db().query("UPDATE users SET name = 'Original' WHERE id = $1", [user.id]);
   });
   const patchMe = (payload: string, contentType = 'application/json') =>

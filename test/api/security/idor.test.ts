@@ -35,7 +35,7 @@ before(async () => {
   t = await startApp();
   const signIn = async () => {
     const user = await createUser();
-    return { id: user.id, token: await tokenFor(t.deps, { id: user.id, role: 'customer' }) };
+    return { id: user.id, token: await tokenFor(t.app, { id: user.id, role: 'customer' }) };
   };
   a = await signIn();
   b = await signIn();

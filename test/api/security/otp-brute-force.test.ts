@@ -80,7 +80,7 @@ describe('behind a trusted proxy (one client per X-Forwarded-For address)', () =
     for (let i = 0; i < attempts; i++)
       await refused(await c.verify(attacker, victim, wrongFor(code)), `guess ${i + 1}`);
     await refused(await c.verify(attacker, victim, code), 'the right code from the locked address');
-    const fails = await t.deps.cacheRedis.get(`avelon:otp-fail:${attacker}:${victim}`);
+    const fails = await t.app.cacheRedis.get(`avelon:otp-fail:${attacker}:${victim}`);
     assert.equal(fails, String(attempts), 'the lock-out counts no further');
     const res = await c.verify(owner, victim, code);
     assert.equal(res.statusCode, 200, `the owner is not locked out: ${res.body}`);
@@ -127,10 +127,10 @@ describe('behind a trusted proxy (one client per X-Forwarded-For address)', () =
     const code = await c.requestCode(owner, email);
     // Age every pending code of the address past its expiry (its score is the expiry in ms).
     const key = `avelon:otp:${email}`;
-    const pending = await t.deps.cacheRedis.zrange(key, 0, -1);
+    const pending = await t.app.cacheRedis.zrange(key, 0, -1);
     assert.equal(pending.length, 1, 'one pending code');
     for (const member of pending) {
-      await t.deps.cacheRedis.zadd(key, 'XX', Date.now() - 1000, member);
+      await t.app.cacheRedis.zadd(key, 'XX', Date.now() - 1000, member);
     }
     await refused(await c.verify(owner, email, code), 'expired');
   });

@@ -50,7 +50,7 @@ async function answers(extra: Record<string, string> = {}): Promise<Array<[strin
       // Writes only as anonymous and customer: those are refused before anything happens.
       if (who === 'admin' && !['GET', 'HEAD'].includes(route.method)) continue;
       // A fresh session each time: a logout route ends the one it is called with.
-      const token = who === 'anonymous' ? undefined : await tokenFor(t.deps, who === 'admin' ? admin : customer);
+      const token = who === 'anonymous' ? undefined : await tokenFor(t.app, who === 'admin' ? admin : customer);
       await send(`${who} ${route.method} ${route.url}`, {
         method: route.method as 'GET',
         url: fillParams(route.url, ids, ids.products),
@@ -58,7 +58,7 @@ async function answers(extra: Record<string, string> = {}): Promise<Array<[strin
       });
     }
   }
-  const auth = { authorization: `Bearer ${await tokenFor(t.deps, customer)}` };
+  const auth = { authorization: `Bearer ${await tokenFor(t.app, customer)}` };
   await send('404 route', { method: 'GET', url: '/api/v1/nothing-here' });
   await send('405', { method: 'PUT', url: '/api/v1/products' });
   await send('400 validation', { method: 'GET', url: '/api/v1/products?limit=100000' });

@@ -23,8 +23,8 @@ let key: string;
 let issuer: string;
 before(async () => {
   t = await startApp();
-  key = t.deps.config.JWT_SECRET;
-  issuer = t.deps.config.JWT_ISSUER;
+  key = t.app.config.JWT_SECRET;
+  issuer = t.app.config.JWT_ISSUER;
 });
 after(async () => {
   await t.close();
@@ -55,7 +55,7 @@ async function unauthenticated(res: Awaited<ReturnType<typeof get>>, what: strin
 /** A customer with a real session; the claims are the ones the API signed. */
 async function customer() {
   const user = await createUser();
-  const token = await tokenFor(t.deps, { id: user.id, role: 'customer' });
+  const token = await tokenFor(t.app, { id: user.id, role: 'customer' });
   return { user, token, claims: claimsOf(token) as { sub: string; jti: string; exp: number; iat: number } };
 }
 
@@ -134,9 +134,9 @@ describe('revoked sessions', () => {
 
   test('a revoked admin session is 401 on admin routes (not 403) and changes nothing', async () => {
     const admin = await createUser('admin');
-    const token = await tokenFor(t.deps, { id: admin.id, role: 'admin' });
+    const token = await tokenFor(t.app, { id: admin.id, role: 'admin' });
     const brand = await createBrand();
-    await t.deps.sessions.revokeAll(admin.id);
+    await t.app.sessions.revokeAll(admin.id);
     const res = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/admin/brands/${brand.id}`,
@@ -151,7 +151,7 @@ describe('revoked sessions', () => {
   test('a session deleted on the server (revoked by an operator) ends at once', async () => {
     const { token, claims } = await customer();
     assert.equal((await get('/users/me', `Bearer ${token}`)).statusCode, 200);
-    await t.deps.sessions.revoke({ id: Number(claims.sub), role: 'customer', jti: claims.jti });
+    await t.app.sessions.revoke({ id: Number(claims.sub), role: 'customer', jti: claims.jti });
     await unauthenticated(await get('/users/me', `Bearer ${token}`), 'server-side revocation');
   });
 });
@@ -159,7 +159,7 @@ describe('revoked sessions', () => {
 describe('the token of a deleted account', () => {
   test('is 401 (never 404 or 500), nothing is written for it, and all of its sessions end', async () => {
     const { user, token } = await customer();
-    const second = await tokenFor(t.deps, { id: user.id, role: 'customer' });
+    const second = await tokenFor(t.app, { id: user.id, role: 'customer' });
     const product = await createProduct({ brandId: (await createBrand()).id });
     await db().query('DELETE FROM users WHERE id = $1', [user.id]);
     await replicaCaughtUp();

@@ -1,8 +1,10 @@
 // The relay's SQL on the outbox table (core/src/db/schema/outbox.ts). Every function is one statement,
 // so each is its own short transaction: fit for PgBouncer in transaction mode, and no lock or server
 // connection is held while the relay talks to Redis.
-import type { Db } from '@avelon/core';
-import { sql } from 'drizzle-orm';
+import { type Db, schema } from '@avelon/core';
+import { count, eq, lte, sql } from 'drizzle-orm';
+
+const { outbox } = schema;
 
 /** A claimed row, as the relay enqueues it. */
 export interface ClaimedRow {
@@ -22,6 +24,37 @@ export interface RowFailure {
   retryInMs: number | undefined;
 }
 
+/** The statement of claimDue (exported for its SQL-shape test). */
+export function claimDueQuery(db: Db, limit: number, leaseMs: number) {
+  const due = db
+    .$with('due')
+    .as(
+      db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(lte(outbox.nextAttemptAt, sql`now()`))
+        .orderBy(outbox.nextAttemptAt)
+        .limit(limit)
+        .for('update', { skipLocked: true }),
+    );
+  return db
+    .with(due)
+    .update(outbox)
+    .set({
+      attempts: sql`${outbox.attempts} + 1`,
+      nextAttemptAt: sql`now() + ${leaseMs} * interval '1 millisecond'`,
+    })
+    .from(due)
+    .where(eq(outbox.id, due.id))
+    .returning({
+      id: outbox.id,
+      kind: outbox.kind,
+      payload: outbox.payload,
+      jobId: outbox.jobId,
+      attempts: outbox.attempts,
+    });
+}
+
 /**
  * Claims up to `limit` due rows: locks them with FOR UPDATE SKIP LOCKED (a row another relay is
  * claiming at this instant is skipped, not waited for), counts the attempt and pushes next_attempt_at
@@ -29,31 +62,14 @@ export interface RowFailure {
  * relays never hold the same row; if this one dies, the rows come back when the lease runs out.
  */
 export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<ClaimedRow[]> {
-  const result = await db.execute<{ id: string; kind: string; payload: unknown; job_id: string; attempts: number }>(sql`
-    WITH due AS (
-      SELECT id FROM outbox
-      WHERE next_attempt_at <= now()
-      ORDER BY next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE outbox o
-    SET attempts = o.attempts + 1, next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
-    FROM due WHERE o.id = due.id
-    RETURNING o.id, o.kind, o.payload, o.job_id, o.attempts`);
-  return result.rows.map((r) => ({
-    id: Number(r.id),
-    kind: r.kind,
-    payload: r.payload,
-    jobId: r.job_id,
-    attempts: Number(r.attempts),
-  }));
+  return claimDueQuery(db, limit, leaseMs);
 }
 
 /** Records failed rows: the error, and when to try again (or never, for a parked row). */
 export async function recordFailures(db: Db, failures: readonly RowFailure[]): Promise<void> {
   if (failures.length === 0) return;
   const rows = failures.map((f) => ({ id: f.id, error: f.error.slice(0, 1000), delay_ms: f.retryInMs ?? null }));
+  // Raw: the rows' values come as one JSON parameter (json_to_recordset), which the builder cannot join.
   await db.execute(sql`
     UPDATE outbox o
     SET last_error = f.error,
@@ -65,8 +81,11 @@ export async function recordFailures(db: Db, failures: readonly RowFailure[]): P
 
 /** Rows in the outbox and the age of the oldest, for the gauges. */
 export async function pendingStats(db: Db): Promise<{ rows: number; oldestSeconds: number }> {
-  const result = await db.execute<{ n: number; age: number }>(sql`
-    SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age FROM outbox`);
-  const row = result.rows[0];
-  return { rows: Number(row?.n ?? 0), oldestSeconds: Math.max(0, Number(row?.age ?? 0)) };
+  const [row] = await db
+    .select({
+      n: count(),
+      age: sql<number>`coalesce(extract(epoch FROM now() - min(${outbox.createdAt})), 0)::float8`,
+    })
+    .from(outbox);
+  return { rows: row?.n ?? 0, oldestSeconds: Math.max(0, row?.age ?? 0) };
 }

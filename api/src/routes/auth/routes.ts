@@ -1,9 +1,9 @@
 import { metric, metricCatalog } from '@avelon/core';
 import { ApiError } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
+import { findOrCreateUser } from '../../repositories/users.ts';
 import { bearer, errors, NoContent } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
-import { findOrCreateUser } from '../users/queries.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { OtpAccepted, OtpRequest, TokenResponse, VerifyRequest } from './schemas.ts';
 
 const normalize = (email: string) => email.trim().toLowerCase();
@@ -14,9 +14,24 @@ const normalize = (email: string) => email.trim().toLowerCase();
  * proves the address). Logout ends this session, logout-all every session of the user, on every
  * instance within a second.
  */
-export async function authRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
-  const otpRequests = metric(deps.registry, metricCatalog.authOtpRequests);
-  const verifications = metric(deps.registry, metricCatalog.authVerifications);
+export const authRoutes = routesPlugin(
+  'auth',
+  [
+    'avelon-config',
+    'avelon-database',
+    'avelon-auth-services',
+    'avelon-session-store',
+    'avelon-jobs',
+    'avelon-auth',
+    'avelon-rate-limit',
+  ],
+  routes,
+);
+
+async function routes(app: App): Promise<void> {
+  const { auth, limits } = app;
+  const otpRequests = metric(app.registry, metricCatalog.authOtpRequests);
+  const verifications = metric(app.registry, metricCatalog.authVerifications);
 
   app.post(
     '/auth/otp',
@@ -31,15 +46,15 @@ export async function authRoutes(app: App, { deps, auth, limits }: RouteContext)
     },
     async (request, reply) => {
       const email = normalize(request.body.email);
-      const code = await deps.otp.issue(email);
+      const code = await app.otp.issue(email);
       try {
-        await deps.jobs.enqueue('otp-code', { email, code, expiresInSeconds: deps.otp.ttlSeconds });
+        await app.jobs.enqueue('otp-code', { email, code, expiresInSeconds: app.otp.ttlSeconds });
       } catch (error) {
         otpRequests.labels('error').inc();
         throw new ApiError('API_ERR_UNAVAILABLE', 'The code could not be sent; retry shortly.', { cause: error });
       }
       otpRequests.labels('sent').inc();
-      return reply.code(202).send({ status: 'sent' as const, expiresInSeconds: deps.otp.ttlSeconds });
+      return reply.code(202).send({ status: 'sent' as const, expiresInSeconds: app.otp.ttlSeconds });
     },
   );
 
@@ -56,20 +71,20 @@ export async function authRoutes(app: App, { deps, auth, limits }: RouteContext)
     },
     async (request) => {
       const email = normalize(request.body.email);
-      if (!(await deps.otp.check(email, request.ip, request.body.code))) {
+      if (!(await app.otp.check(email, request.ip, request.body.code))) {
         verifications.labels('invalid').inc();
         throw new ApiError('API_ERR_OTP_INVALID');
       }
-      const user = await findOrCreateUser(deps.db.primary, email);
+      const user = await findOrCreateUser(app.db.primary, email);
       if (user.isBanned) {
         verifications.labels('banned').inc();
         throw new ApiError('API_ERR_ACCOUNT_BANNED');
       }
-      const { token, claims } = await deps.tokens.sign(user.id);
-      await deps.sessions.create(claims, user.role);
+      const { token, claims } = await app.tokens.sign(user.id);
+      await app.sessions.create(claims, user.role);
       if (user.created) {
         // A lost welcome mail is not worth failing a sign-in for; the job id makes a retry a no-op.
-        await deps.jobs
+        await app.jobs
           .enqueue('welcome', { userId: user.id, email: user.email, name: user.name })
           .catch((error: unknown) => request.log.warn({ err: error }, 'welcome mail not enqueued'));
       }
@@ -95,7 +110,7 @@ export async function authRoutes(app: App, { deps, auth, limits }: RouteContext)
       },
     },
     async (request, reply) => {
-      await deps.sessions.revoke(currentUser(request));
+      await app.sessions.revoke(currentUser(request));
       return reply.code(204).send(null);
     },
   );
@@ -112,7 +127,7 @@ export async function authRoutes(app: App, { deps, auth, limits }: RouteContext)
       },
     },
     async (request, reply) => {
-      await deps.sessions.revokeAll(currentUser(request).id);
+      await app.sessions.revokeAll(currentUser(request).id);
       return reply.code(204).send(null);
     },
   );

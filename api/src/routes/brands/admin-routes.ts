@@ -1,22 +1,25 @@
 import { cacheTags, type Db } from '@avelon/core';
-import { sql } from 'drizzle-orm';
 import { catalogueWrite } from '../../db/catalogue-write.ts';
-import { updateSets } from '../../db/update-sets.ts';
 import { notFound } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
+import { createBrand, deleteBrand, updateBrand } from '../../repositories/brands.ts';
 import { bearer, errors, IdParams, NoContent } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
-import { brandColumns, toBrand } from './queries.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { Brand, BrandCreate, BrandUpdate } from './schemas.ts';
 
-type Row = Record<string, unknown>;
-
 /** Admin brand writes; each invalidates the brand, the listing, lists by brand and product details. */
-export async function brandAdminRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
+export const brandAdminRoutes = routesPlugin(
+  'brands-admin',
+  ['avelon-database', 'avelon-cache', 'avelon-auth', 'avelon-rate-limit'],
+  routes,
+);
+
+async function routes(app: App): Promise<void> {
+  const { auth, limits } = app;
   const common = { onRequest: auth.admin, preHandler: limits.writes };
   const schema = { tags: ['admin'], security: bearer };
   const write = <T>(adminId: number, kind: 'upsert' | 'delete', id: (r: T) => number, run: (db: Db) => Promise<T>) =>
-    catalogueWrite(deps, adminId, kind, (r: T) => [cacheTags.brand(id(r)), cacheTags.brands], run);
+    catalogueWrite(app, adminId, kind, (r: T) => [cacheTags.brand(id(r)), cacheTags.brands], run);
 
   app.post(
     '/brands',
@@ -26,21 +29,13 @@ export async function brandAdminRoutes(app: App, { deps, auth, limits }: RouteCo
     },
     async (request, reply) => {
       const b = request.body;
-      const row = await write(
+      const brand = await write(
         currentUser(request).id,
         'upsert',
-        (r: Row | undefined) => Number(r?.id ?? 0),
-        async (db) => {
-          const result = await db.execute<Row>(sql`
-          WITH b AS (
-            INSERT INTO brands (slug, title, description, logo_url)
-            VALUES (${b.slug}, ${b.title}, ${b.description ?? null}, ${b.logoUrl ?? null}) RETURNING *
-          ) SELECT ${brandColumns} FROM b`);
-          return result.rows[0];
-        },
+        (r: Brand) => r.id,
+        (db) => createBrand(db, b),
       );
-      if (!row) throw new Error('brand insert returned no row');
-      return reply.code(201).send(toBrand(row));
+      return reply.code(201).send(brand);
     },
   );
 
@@ -58,20 +53,14 @@ export async function brandAdminRoutes(app: App, { deps, auth, limits }: RouteCo
     async (request) => {
       const { id } = request.params;
       const b = request.body;
-      const sets = updateSets(b, { slug: 'slug', title: 'title', description: 'description', logoUrl: 'logo_url' });
-      const row = await write(
+      const brand = await write(
         currentUser(request).id,
         'upsert',
         () => id,
-        async (db) => {
-          const result = await db.execute<Row>(sql`
-          WITH b AS (UPDATE brands SET ${sql.join(sets, sql`, `)} WHERE id = ${id} RETURNING *)
-          SELECT ${brandColumns} FROM b`);
-          return result.rows[0];
-        },
+        (db) => updateBrand(db, id, b),
       );
-      if (!row) throw notFound('Brand');
-      return toBrand(row);
+      if (!brand) throw notFound('Brand');
+      return brand;
     },
   );
 
@@ -84,10 +73,7 @@ export async function brandAdminRoutes(app: App, { deps, auth, limits }: RouteCo
         currentUser(request).id,
         'delete',
         () => id,
-        async (db) => {
-          const result = await db.execute(sql`DELETE FROM brands WHERE id = ${id}`);
-          return (result.rowCount ?? 0) > 0;
-        },
+        (db) => deleteBrand(db, id),
       );
       if (!found) throw notFound('Brand');
       return reply.code(204).send(null);

@@ -1,15 +1,17 @@
 import { cacheTags } from '@avelon/core';
 import { entryPayload, publicCacheControl, serialized } from '../../cache/index.ts';
 import { catalogueKey } from '../../db/consistency.ts';
+import { brandDetail, listBrands } from '../../repositories/brands.ts';
 import { errors, IdParams } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
-import { brandDetail, listBrands } from './queries.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { Brand, BrandList, BrandListQuery } from './schemas.ts';
 
 /** GET /brands and /brands/:id: public and cached (class `brand`). */
-export async function brandRoutes(app: App, { deps }: RouteContext): Promise<void> {
-  const { cache, db } = deps;
-  const cacheControl = publicCacheControl(deps.config.HTTP_CACHE_MAX_AGE_SECONDS);
+export const brandRoutes = routesPlugin('brands', ['avelon-config', 'avelon-database', 'avelon-cache'], routes);
+
+async function routes(app: App): Promise<void> {
+  const { cache, db } = app;
+  const cacheControl = publicCacheControl(app.config.HTTP_CACHE_MAX_AGE_SECONDS);
 
   app.get(
     '/brands',

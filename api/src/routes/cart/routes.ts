@@ -2,21 +2,27 @@ import { rememberWrite, userKey } from '../../db/consistency.ts';
 import { PG_FOREIGN_KEY_VIOLATION, pgError } from '../../db/pg-errors.ts';
 import { ApiError } from '../../errors.ts';
 import { accountGone, currentUser } from '../../plugins/auth.ts';
+import { addItem, getCart, removeItem, setQuantity } from '../../repositories/carts.ts';
 import { bearer, errors } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
-import { addItem, getCart, removeItem, setQuantity } from './queries.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { AddItem, Cart, ProductIdParams, SetQuantity } from './schemas.ts';
 
 /**
  * The signed-in user's cart; every query is scoped by the session's user id, so no one can reach
  * another user's cart. Writes answer with the whole cart, read from the primary.
  */
-export async function cartRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
-  const { db } = deps;
+export const cartRoutes = routesPlugin(
+  'cart',
+  ['avelon-database', 'avelon-session-store', 'avelon-auth', 'avelon-rate-limit'],
+  routes,
+);
+
+async function routes(app: App): Promise<void> {
+  const { db, auth, limits } = app;
   const security = bearer;
   const tags = ['cart'];
   const afterWrite = async (userId: number) => {
-    await rememberWrite(db, deps.writePositions, [userKey(userId)]);
+    await rememberWrite(db, app.writePositions, [userKey(userId)]);
     return getCart(db.primary, userId);
   };
 
@@ -46,7 +52,7 @@ export async function cartRoutes(app: App, { deps, auth, limits }: RouteContext)
         if (pg?.code !== PG_FOREIGN_KEY_VIOLATION) throw error;
         return pg.constraint === 'carts_user_id_users_id_fk' ? null : false;
       });
-      if (added === null) throw await accountGone(deps, user);
+      if (added === null) throw await accountGone(app, user);
       if (!added) {
         throw new ApiError('API_ERR_UNPROCESSABLE', `Product ${productId} does not exist or is not for sale.`);
       }

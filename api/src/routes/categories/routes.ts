@@ -1,15 +1,17 @@
 import { cacheTags } from '@avelon/core';
 import { entryPayload, publicCacheControl, serialized } from '../../cache/index.ts';
 import { catalogueKey } from '../../db/consistency.ts';
+import { categoryDetail, listCategories } from '../../repositories/categories.ts';
 import { errors, IdParams } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
-import { categoryDetail, listCategories } from './queries.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { CategoryDetail, CategoryList, CategoryListQuery } from './schemas.ts';
 
 /** GET /categories and /categories/:id: public and cached (class `category`). */
-export async function categoryRoutes(app: App, { deps }: RouteContext): Promise<void> {
-  const { cache, db } = deps;
-  const cacheControl = publicCacheControl(deps.config.HTTP_CACHE_MAX_AGE_SECONDS);
+export const categoryRoutes = routesPlugin('categories', ['avelon-config', 'avelon-database', 'avelon-cache'], routes);
+
+async function routes(app: App): Promise<void> {
+  const { cache, db } = app;
+  const cacheControl = publicCacheControl(app.config.HTTP_CACHE_MAX_AGE_SECONDS);
 
   app.get(
     '/categories',

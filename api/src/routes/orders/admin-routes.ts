@@ -2,10 +2,10 @@ import { cacheTags } from '@avelon/core';
 import { catalogueKey, rememberWrite, userKey } from '../../db/consistency.ts';
 import { currentUser } from '../../plugins/auth.ts';
 import { deliverAfterCommit } from '../../queue/outbox.ts';
+import { transitionOrder } from '../../repositories/order-transition.ts';
 import { bearer, errors, IdParams } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { Order, StatusUpdate } from './schemas.ts';
-import { transitionOrder } from './transition.ts';
 
 /**
  * PATCH /admin/orders/:id: moves an order along its lifecycle under the order's row lock (the current
@@ -14,7 +14,14 @@ import { transitionOrder } from './transition.ts';
  * (once, however many cancels race); the move to `shipped` puts the shipped email in the outbox in the
  * same transaction (so it cannot be lost), and it is enqueued right after the commit (the relay retries).
  */
-export async function orderAdminRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
+export const orderAdminRoutes = routesPlugin(
+  'orders-admin',
+  ['avelon-database', 'avelon-cache', 'avelon-jobs', 'avelon-auth', 'avelon-rate-limit'],
+  routes,
+);
+
+async function routes(app: App): Promise<void> {
+  const { auth, limits } = app;
   app.patch(
     '/orders/:id',
     {
@@ -31,17 +38,17 @@ export async function orderAdminRoutes(app: App, { deps, auth, limits }: RouteCo
     async (request) => {
       const admin = currentUser(request);
       const { order, userId, mail, restocked } = await transitionOrder(
-        deps.db.primary,
+        app.db.primary,
         request.params.id,
         request.body.status,
       );
       const keys = [userKey(admin.id), userKey(userId)];
       // Stock came back: product refills must read past this commit, and the cached details go.
       if (restocked.length > 0) keys.push(catalogueKey);
-      await rememberWrite(deps.db, deps.writePositions, keys);
-      if (restocked.length > 0) await deps.invalidator.invalidate(restocked.map((id) => cacheTags.product(id)));
+      await rememberWrite(app.db, app.writePositions, keys);
+      if (restocked.length > 0) await app.invalidator.invalidate(restocked.map((id) => cacheTags.product(id)));
       // Committed with its outbox row: a queue outage delays the mail, it no longer fails the request.
-      await deliverAfterCommit(deps.db.primary, deps.jobs, mail, request.log);
+      await deliverAfterCommit(app.db.primary, app.jobs, mail, request.log);
       return order;
     },
   );

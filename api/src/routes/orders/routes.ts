@@ -3,15 +3,21 @@ import { catalogueKey, rememberWrite, userKey } from '../../db/consistency.ts';
 import { notFound } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
 import { deliverAfterCommit } from '../../queue/outbox.ts';
+import { checkout } from '../../repositories/checkout.ts';
+import { getOrder, listOrders } from '../../repositories/orders.ts';
 import { bearer, errors, IdParams } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
-import { checkout } from './checkout.ts';
-import { getOrder, listOrders } from './queries.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { CheckoutHeaders, Order, OrderList, OrderListQuery } from './schemas.ts';
 
 /** POST /orders (checkout), GET /orders and /orders/:id: the signed-in user's own orders only. */
-export async function orderRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
-  const { db } = deps;
+export const orderRoutes = routesPlugin(
+  'orders',
+  ['avelon-database', 'avelon-cache', 'avelon-jobs', 'avelon-auth', 'avelon-rate-limit'],
+  routes,
+);
+
+async function routes(app: App): Promise<void> {
+  const { db, auth, limits } = app;
   const tags = ['orders'];
   const security = bearer;
 
@@ -33,11 +39,11 @@ export async function orderRoutes(app: App, { deps, auth, limits }: RouteContext
       const result = await checkout(db.primary, user.id, request.headers['idempotency-key']);
       if (result.replayed) return reply.code(200).header('idempotent-replayed', 'true').send(result.order);
       // The catalogue changed (stock): refills of these products must read past this commit.
-      await rememberWrite(db, deps.writePositions, [userKey(user.id), catalogueKey]);
-      await deps.invalidator.invalidate(result.productIds.map((id) => cacheTags.product(id)));
+      await rememberWrite(db, app.writePositions, [userKey(user.id), catalogueKey]);
+      await app.invalidator.invalidate(result.productIds.map((id) => cacheTags.product(id)));
       // The confirmation's outbox row committed with the order: a queue outage delays the mail (the
       // worker's relay enqueues the row later) but neither loses it nor turns the order into an error.
-      await deliverAfterCommit(db.primary, deps.jobs, result.confirmation, request.log);
+      await deliverAfterCommit(db.primary, app.jobs, result.confirmation, request.log);
       return reply.code(201).send(result.order);
     },
   );

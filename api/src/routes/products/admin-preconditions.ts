@@ -1,12 +1,9 @@
-import type { Db } from '@avelon/core';
-import { sql } from 'drizzle-orm';
 import type { FastifyReply } from 'fastify';
 import { etagOf, serialized } from '../../cache/index.ts';
 import { ApiError, notFound } from '../../errors.ts';
-import { productDetail } from './queries.ts';
+import { lockProductRow, productDetail } from '../../repositories/products-read.ts';
+import type { Runner } from '../../repositories/runner.ts';
 import type { ProductDetail } from './schemas.ts';
-
-type Row = Record<string, unknown>;
 
 /**
  * The ETag of a product detail: the hash of its bytes as the route's serializer writes them, which is
@@ -34,19 +31,18 @@ export function ifMatchHolds(header: string, etag: string): boolean {
  * before this transaction commits: the check and the write are one atomic step.
  */
 export async function lockProduct(
-  tx: Db,
+  tx: Runner,
   id: number,
   ifMatch: string | undefined,
   etag: DetailEtag,
 ): Promise<{ stock: number }> {
-  const locked = await tx.execute<Row>(sql`SELECT stock FROM products WHERE id = ${id} FOR UPDATE`);
-  const row = locked.rows[0];
+  const row = await lockProductRow(tx, id);
   if (!row) throw notFound('Product');
   if (ifMatch !== undefined) {
     const current = await productDetail(tx, id);
     if (!current || !ifMatchHolds(ifMatch, etag(current))) throw new ApiError('API_ERR_PRECONDITION_FAILED');
   }
-  return { stock: Number(row.stock) };
+  return row;
 }
 
 /**

@@ -1,12 +1,12 @@
-import { cacheTags, type Db } from '@avelon/core';
+import { cacheTags } from '@avelon/core';
 import { catalogueWrite } from '../../db/catalogue-write.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { currentUser } from '../../plugins/auth.ts';
+import { productDetail } from '../../repositories/products-read.ts';
+import { adjustStock, createProduct, deleteProduct, updateProduct } from '../../repositories/products-write.ts';
 import { bearer, errors, IdParams, NoContent } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { detailEtag, lockProduct, sendDetail } from './admin-preconditions.ts';
-import { adjustStock, createProduct, deleteProduct, updateProduct } from './admin-queries.ts';
-import { productDetail } from './queries.ts';
 import { IfMatchHeaders, ProductCreate, ProductDetail, ProductUpdate, StockAdjustment } from './schemas.ts';
 
 /**
@@ -16,7 +16,14 @@ import { IfMatchHeaders, ProductCreate, ProductDetail, ProductUpdate, StockAdjus
  * never overwrite checkouts: a relative `PATCH .../stock {delta}`, or an absolute `stock` that requires
  * If-Match (docs/api.md, "Stock").
  */
-export async function productAdminRoutes(app: App, { deps, auth, limits }: RouteContext): Promise<void> {
+export const productAdminRoutes = routesPlugin(
+  'products-admin',
+  ['avelon-database', 'avelon-cache', 'avelon-auth', 'avelon-rate-limit'],
+  routes,
+);
+
+async function routes(app: App): Promise<void> {
+  const { auth, limits } = app;
   const common = { onRequest: auth.admin, preHandler: limits.writes };
   const schema = { tags: ['admin'], security: bearer };
   const tagsOf = (id: number) => [cacheTags.product(id), cacheTags.products];
@@ -33,8 +40,8 @@ export async function productAdminRoutes(app: App, { deps, auth, limits }: Route
     },
     async (request, reply) => {
       const admin = currentUser(request);
-      const id = await catalogueWrite(deps, admin.id, 'upsert', tagsOf, (db) => createProduct(db, request.body));
-      const product = await productDetail(deps.db.primary, id);
+      const id = await catalogueWrite(app, admin.id, 'upsert', tagsOf, (db) => createProduct(db, request.body));
+      const product = await productDetail(app.db.primary, id);
       if (!product) throw notFound('Product');
       return reply.code(201).send(product);
     },
@@ -66,20 +73,19 @@ export async function productAdminRoutes(app: App, { deps, auth, limits }: Route
         );
       }
       const found = await catalogueWrite(
-        deps,
+        app,
         admin.id,
         'upsert',
         () => tagsOf(id),
         (db) =>
           ifMatch === undefined
             ? updateProduct(db, id, request.body)
-            : db.transaction(async (t) => {
-                const tx = t as unknown as Db;
+            : db.transaction(async (tx) => {
                 await lockProduct(tx, id, ifMatch, detailEtag(reply));
                 return updateProduct(tx, id, request.body);
               }),
       );
-      const product = found && (await productDetail(deps.db.primary, id));
+      const product = found && (await productDetail(app.db.primary, id));
       if (!product) throw notFound('Product');
       return sendDetail(reply, product);
     },
@@ -103,19 +109,18 @@ export async function productAdminRoutes(app: App, { deps, auth, limits }: Route
       const id = request.params.id;
       const { delta } = request.body;
       await catalogueWrite(
-        deps,
+        app,
         admin.id,
         'upsert',
         // Lists do not show stock: like a checkout, only the product's own entries are dropped.
         () => [cacheTags.product(id)],
         (db) =>
-          db.transaction(async (t) => {
-            const tx = t as unknown as Db;
+          db.transaction(async (tx) => {
             const { stock } = await lockProduct(tx, id, request.headers['if-match'], detailEtag(reply));
             await adjustStock(tx, id, stock, delta);
           }),
       );
-      const product = await productDetail(deps.db.primary, id);
+      const product = await productDetail(app.db.primary, id);
       if (!product) throw notFound('Product');
       return sendDetail(reply, product);
     },
@@ -128,7 +133,7 @@ export async function productAdminRoutes(app: App, { deps, auth, limits }: Route
       const admin = currentUser(request);
       const id = request.params.id;
       const found = await catalogueWrite(
-        deps,
+        app,
         admin.id,
         'delete',
         () => tagsOf(id),

@@ -2,15 +2,17 @@ import { cacheTags } from '@avelon/core';
 import { entryPayload, publicCacheControl, sendEntry, serialized } from '../../cache/index.ts';
 import { catalogueKey } from '../../db/consistency.ts';
 import { ApiError } from '../../errors.ts';
+import { countProducts, listProducts, MAX_OFFSET, productDetail } from '../../repositories/products-read.ts';
 import { errors, IdParams } from '../../schemas/common.ts';
-import type { App, RouteContext } from '../context.ts';
-import { countProducts, listProducts, MAX_OFFSET, productDetail } from './queries.ts';
+import { type App, routesPlugin } from '../context.ts';
 import { ProductDetail, ProductList, ProductListQuery, type Sort } from './schemas.ts';
 
 /** GET /products and /products/:id: public, cached as serialized bytes, one query per miss. */
-export async function productRoutes(app: App, { deps }: RouteContext): Promise<void> {
-  const { cache, db } = deps;
-  const cacheControl = publicCacheControl(deps.config.HTTP_CACHE_MAX_AGE_SECONDS);
+export const productRoutes = routesPlugin('products', ['avelon-config', 'avelon-database', 'avelon-cache'], routes);
+
+async function routes(app: App): Promise<void> {
+  const { cache, db } = app;
+  const cacheControl = publicCacheControl(app.config.HTTP_CACHE_MAX_AGE_SECONDS);
   // Catalogue reads wait for replicas to replay the last catalogue write (see db/consistency.ts).
   const read = <T>(fn: Parameters<typeof db.read<T>>[0]) => db.read(fn, { userKey: catalogueKey });
 

@@ -1,11 +1,12 @@
-import { addToOutbox, type Db, type OutboxEntry } from '@avelon/core';
-import { sql } from 'drizzle-orm';
-import { pgError } from '../../db/pg-errors.ts';
-import { ApiError, notFound } from '../../errors.ts';
-import { itemsJson, orderColumns, withItems } from './queries.ts';
-import { allowedFrom, type Order, type OrderStatus } from './schemas.ts';
+import { addToOutbox, type Db, type OutboxEntry, schema, type Tx } from '@avelon/core';
+import { eq, sql } from 'drizzle-orm';
+import { pgError } from '../db/pg-errors.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { allowedFrom, type Order, type OrderStatus } from '../routes/orders/schemas.ts';
+import { getOrder } from './orders.ts';
+import type { Runner } from './runner.ts';
 
-type Row = Record<string, unknown>;
+const { orderItems, orders, products, users } = schema;
 
 /**
  * The statuses whose order still holds the stock checkout took from the shelf: cancelling from one of
@@ -37,7 +38,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
 export async function transitionOrder(primary: Db, id: number, next: OrderStatus): Promise<TransitionResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await primary.transaction((tx) => transitionOnce(tx as unknown as Db, id, next));
+      return await primary.transaction((tx) => transitionOnce(tx, id, next));
     } catch (error) {
       const pg = pgError(error);
       if (pg && RETRYABLE.has(pg.code) && attempt < 3) continue;
@@ -46,47 +47,63 @@ export async function transitionOrder(primary: Db, id: number, next: OrderStatus
   }
 }
 
-async function transitionOnce(tx: Db, id: number, next: OrderStatus): Promise<TransitionResult> {
-  const locked = await tx.execute<Row>(
-    sql`SELECT o.status, o.user_id, u.email FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = ${id} FOR UPDATE OF o`,
-  );
-  const current = locked.rows[0];
+/** The order's status, owner and owner's email, with the order's row locked (not the user's). */
+export function lockOrderQuery(tx: Runner, id: number) {
+  return tx
+    .select({ status: orders.status, userId: orders.userId, email: users.email })
+    .from(orders)
+    .innerJoin(users, eq(users.id, orders.userId))
+    .where(eq(orders.id, id))
+    .for('update', { of: orders });
+}
+
+async function transitionOnce(tx: Tx, id: number, next: OrderStatus): Promise<TransitionResult> {
+  const [current] = await lockOrderQuery(tx, id);
   if (!current) throw notFound('Order');
-  const previous = current.status as OrderStatus;
+  const previous = current.status;
   const moves = previous !== next;
   if (moves && !allowedFrom[next].includes(previous)) {
     throw new ApiError('API_ERR_INVALID_TRANSITION', `An order that is ${previous} cannot become ${next}.`);
   }
   let restocked: number[] = [];
   if (moves) {
-    await tx.execute(sql`UPDATE orders SET status = ${next}, updated_at = now() WHERE id = ${id}`);
+    await tx.update(orders).set({ status: next, updatedAt: sql`now()` }).where(eq(orders.id, id));
     if (next === 'cancelled' && holdsStock.has(previous)) restocked = await putBackStock(tx, id);
   }
-  const result = await tx.execute<Row>(sql`SELECT ${orderColumns}, ${itemsJson} FROM orders o WHERE o.id = ${id}`);
-  const row = result.rows[0];
-  if (!row) throw notFound('Order');
+  const order = await getOrder(tx, id, undefined);
+  if (!order) throw notFound('Order');
   // Only the move into shipped announces it: setting shipped again (a retry) adds no mail.
   const mail =
     moves && next === 'shipped'
       ? await addToOutbox(tx, 'order-shipped', {
           orderId: id,
-          orderNumber: Number(row.number),
-          userId: Number(current.user_id),
-          email: String(current.email),
+          orderNumber: order.number,
+          userId: current.userId,
+          email: current.email,
         })
       : undefined;
-  return { order: withItems(row), userId: Number(current.user_id), mail, restocked };
+  return { order, userId: current.userId, mail, restocked };
 }
 
 /**
  * Adds each line's quantity back to its product (lines of one product summed, so a product is updated
  * once). Relative, so it cannot overwrite a concurrent checkout or adjustment of the same product.
  */
-async function putBackStock(tx: Db, orderId: number): Promise<number[]> {
-  const result = await tx.execute<Row>(sql`
-    UPDATE products p SET stock = p.stock + l.quantity, updated_at = now()
-    FROM (SELECT product_id, sum(quantity)::int AS quantity FROM order_items WHERE order_id = ${orderId} GROUP BY product_id) l
-    WHERE p.id = l.product_id
-    RETURNING p.id`);
-  return result.rows.map((r) => Number(r.id));
+export function putBackStockQuery(tx: Runner, orderId: number) {
+  const lines = tx
+    .select({ productId: orderItems.productId, quantity: sql<number>`sum(${orderItems.quantity})::int`.as('quantity') })
+    .from(orderItems)
+    .where(eq(orderItems.orderId, orderId))
+    .groupBy(orderItems.productId)
+    .as('l');
+  return tx
+    .update(products)
+    .set({ stock: sql`${products.stock} + ${lines.quantity}`, updatedAt: sql`now()` })
+    .from(lines)
+    .where(eq(products.id, lines.productId))
+    .returning({ id: products.id });
+}
+
+async function putBackStock(tx: Tx, orderId: number): Promise<number[]> {
+  return (await putBackStockQuery(tx, orderId)).map((r) => r.id);
 }
