@@ -18,7 +18,7 @@ redis_start() {
 
 redis_up() {
   redis_start cache "$AVELON_REDIS_CACHE_PORT" AVELON_REDIS_CACHE_PORT \
-    --maxmemory "${AVELON_REDIS_CACHE_MAXMEMORY:-256mb}" --maxmemory-policy allkeys-lru \
+    --maxmemory "${AVELON_REDIS_CACHE_MAXMEMORY:-512mb}" --maxmemory-policy allkeys-lru \
     --save '' --appendonly no
   redis_start queue "$AVELON_REDIS_QUEUE_PORT" AVELON_REDIS_QUEUE_PORT \
     --maxmemory "${AVELON_REDIS_QUEUE_MAXMEMORY:-1gb}" --maxmemory-policy noeviction \
