@@ -6,6 +6,7 @@ import { warmHeader } from '../cache/index.ts';
 import { ApiError } from '../errors.ts';
 import { BatchedRedisStore } from '../rate-limit/batched-store.ts';
 import { ExactRedisStore, type Store } from '../rate-limit/exact-store.ts';
+import { generalLimitHook } from '../rate-limit/general-hook.ts';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
@@ -32,12 +33,13 @@ declare module 'fastify' {
 }
 
 /**
- * @fastify/rate-limit on the cache Redis. The general limit is the plugin's global hook, keyed by the
- * client address (request.ip, which honours X-Forwarded-For only from TRUST_PROXY), and decided in
- * process by a store that reconciles with Redis in batches (rate-limit/batched-store.ts): no Redis round
- * trip on a request. The specific limits are separate counters checked by our own hooks, because the
- * plugin runs one limit per request; they ask Redis on every check (rate-limit/exact-store.ts). When Redis
- * cannot be reached the policy is RATE_LIMIT_FAIL_OPEN, and every such check is counted.
+ * Rate limits on the cache Redis. The general limit is our own callback hook on every request
+ * (rate-limit/general-hook.ts), keyed by the client address (request.ip, which honours X-Forwarded-For
+ * only from TRUST_PROXY), and decided in process by a store that reconciles with Redis in batches
+ * (rate-limit/batched-store.ts): no Redis round trip and no promise on a request. The specific limits are
+ * @fastify/rate-limit's createRateLimit, checked by our hooks, because the plugin runs one limit per
+ * request; they ask Redis on every check (rate-limit/exact-store.ts). When Redis cannot be reached the
+ * policy is RATE_LIMIT_FAIL_OPEN, and every such check is counted.
  */
 export const rateLimitPlugin = fp(
   async (app: FastifyInstance) => {
@@ -77,28 +79,35 @@ async function registerRateLimits(app: FastifyInstance): Promise<LimitHooks> {
   app.addHook('onClose', () => general.close());
   const exact = new ExactRedisStore({ ...common, storeErrors }, 'general');
 
-  /** What the plugin constructs from `store`: the general limit batched, its children (the specific limits) exact. */
+  /** What the plugin constructs from `store`: its children (the specific limits) are exact Redis counters. */
   class PluginStore implements Store {
     incr(...args: Parameters<Store['incr']>): void {
-      general.incr(...args);
+      exact.incr(...args);
     }
     child(options: Record<string, unknown>): Store {
       return exact.child(options);
     }
   }
 
+  // The general limit: our synchronous hook on the batched store (rate-limit/general-hook.ts).
+  const generalRejections = rejections.labels('general');
+  app.addHook(
+    'onRequest',
+    generalLimitHook({
+      store: general,
+      max: c.RATE_LIMIT_GENERAL_MAX,
+      windowMs: c.RATE_LIMIT_GENERAL_WINDOW_MS,
+      // The cache warmer's own requests (injected in process, carrying its per-process token) are not a client's.
+      skip: (request) => app.cacheWarmer.isWarmRequest(request.headers[warmHeader]),
+      onExceeded: () => generalRejections.inc(),
+    }),
+  );
+  // The plugin, for the specific limits only (createRateLimit below), each on an exact Redis counter.
   await app.register(fastifyRateLimit, {
-    global: true,
-    max: c.RATE_LIMIT_GENERAL_MAX,
-    timeWindow: c.RATE_LIMIT_GENERAL_WINDOW_MS,
+    global: false,
     // The plugin types its store against route options; ours only reads `limitName` from them.
     store: PluginStore as never,
     skipOnError: c.RATE_LIMIT_FAIL_OPEN,
-    // The cache warmer's own requests (injected in process, carrying its per-process token) are not a client's.
-    allowList: (request) => app.cacheWarmer.isWarmRequest(request.headers[warmHeader]),
-    onExceeded: () => rejections.labels('general').inc(),
-    errorResponseBuilder: (_request, context) =>
-      new ApiError('API_ERR_RATE_LIMITED', `Rate limit exceeded, retry in ${context.after}.`),
   });
 
   const limiter = (limitName: string, max: number, timeWindow: number, key: (r: FastifyRequest) => string): Hook => {
