@@ -75,6 +75,9 @@ export const apiConfigShape = {
   CACHE_WARM_KEYS: envInt(2000, 0).describe(
     'How many of the most requested public URLs (sampled into the cache Redis by every instance) a process requests when it starts and after a coarse invalidation; 0 turns warming off.',
   ),
+  CACHE_REWARM_KEYS: envInt(200, 0).describe(
+    'How many of the most popular URLs each process re-requests after a coarse invalidation (at most once every 5 s), so the first shoppers after a bulk change find the hottest pages loaded.',
+  ),
   CACHE_WARM_CONCURRENCY: envInt(4, 1, 64).describe('Warm-up requests at once.'),
   CACHE_WARM_TIMEOUT_MS: envInt(15_000, 0).describe(
     'How long a starting process warms before it listens (the rest continues in the background); keep it well under the startup probe.',

@@ -20,8 +20,15 @@ export interface CacheWarmerOptions {
   breaker: CircuitBreaker;
   /** Sends one GET through the whole route (cache lookup, load on a miss) and returns the status code. */
   request: (url: string, headers: Record<string, string>) => Promise<number>;
-  /** How many of the most popular URLs a warm-up requests. */
+  /** How many of the most popular URLs the start-up warm-up requests. */
   keys: number;
+  /**
+   * How many a re-warm after a coarse invalidation requests, and how often at most: a steady trickle of
+   * price changes invalidates every list each time, and re-requesting thousands of lists per write would
+   * cost the database more than the shoppers' own misses.
+   */
+  rewarmKeys: number;
+  rewarmIntervalMs: number;
   concurrency: number;
   /** One request in this many is counted towards popularity. */
   sampleEvery: number;
@@ -50,6 +57,7 @@ export class CacheWarmer {
   #rewarmTimer: NodeJS.Timeout | undefined;
   #warming: Promise<void> | undefined;
   #rewarmAgain = false;
+  #lastRewarmAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: CacheWarmerOptions) {
     this.#o = options;
@@ -134,17 +142,20 @@ export class CacheWarmer {
    */
   scheduleRewarm(baseDelayMs = 500): void {
     if (this.#rewarmTimer) return;
+    const paced = Math.max(0, this.#lastRewarmAt + this.#o.rewarmIntervalMs - Date.now());
     this.#rewarmTimer = setTimeout(
       () => {
         this.#rewarmTimer = undefined;
+        this.#lastRewarmAt = Date.now();
         void this.warm('invalidation');
       },
-      baseDelayMs + Math.random() * baseDelayMs,
+      paced + baseDelayMs + Math.random() * baseDelayMs,
     ).unref();
   }
 
   async #run(reason: WarmReason): Promise<void> {
-    const { redis, breaker, keys, concurrency, log } = this.#o;
+    const { redis, breaker, concurrency, log } = this.#o;
+    const keys = reason === 'start' ? this.#o.keys : Math.min(this.#o.keys, this.#o.rewarmKeys);
     if (keys === 0 || !breaker.available()) return;
     let urls: string[];
     try {

@@ -28,6 +28,8 @@ export const cacheWarmingPlugin = fp(
       breaker: app.cacheBreaker,
       request: async (url, headers) => (await app.inject({ method: 'GET', url, headers })).statusCode,
       keys: config.CACHE_WARM_KEYS,
+      rewarmKeys: config.CACHE_REWARM_KEYS,
+      rewarmIntervalMs: 5000,
       concurrency: config.CACHE_WARM_CONCURRENCY,
       sampleEvery: config.CACHE_POPULARITY_SAMPLE,
       flushMs: 5000,
