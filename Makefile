@@ -108,6 +108,14 @@ docs: node_modules/.installed ## Regenerate docs/configuration.md, docs/metrics.
 bench: deps ## Run the benchmarks on a private stack (ports 55401+; results go to docs/benchmarks.md, then make capacity)
 	@bash scripts/bench/run.sh
 
+.PHONY: bench-node
+bench-node: deps tools images ## The browse mix on the chart installed on the test cluster (root; starts and stops it if not running)
+	@bash scripts/bench/node.sh
+
+.PHONY: bench-cache-effects
+bench-cache-effects: deps ## Each cache feature on and off on the browse mix (~3 min; a section of docs/benchmarks.md)
+	@AVELON_BENCHES=cache-effects bash scripts/bench/run.sh
+
 .PHONY: capacity
 capacity: node_modules/.installed ## Regenerate docs/capacity.md, its chart and the sizing table of docs/install.md from the last make bench
 	@node loadtest/capacity.ts

@@ -20,6 +20,7 @@ import { benchApiEnv } from './src/bench-api.ts';
 import { type BrowseKind, browseGenerator, describeBrowseMix, vegetaTargets } from './src/browse-targets.ts';
 import { type Catalogue, catalogueFor } from './src/catalogue.ts';
 import { writeSection } from './src/doc-section.ts';
+import { distinctPaths, replay } from './src/history-replay.ts';
 import { type Started, startServer } from './src/processes.ts';
 import { breakDefaults } from './src/saturation.ts';
 import { type Curve, curveRows, type Sample, saturationCurve } from './src/saturation-curve.ts';
@@ -32,7 +33,8 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const seconds = env('BENCH_DURATION', 5);
 const rounds = env('BENCH_ROUNDS', 3);
 const workers = env('BENCH_WORKERS', 50);
-const warmupSeconds = env('BENCH_WARMUP', 60);
+const warmupHistory = env('BENCH_WARMUP_HISTORY', 1_000_000);
+const warmupSeconds = env('BENCH_WARMUP', 30);
 const warmupRate = env('BENCH_WARMUP_RATE', 400);
 const writeSeconds = env('BENCH_WRITE_DURATION', 20);
 const writeRate = env('BENCH_WRITE_RATE', 2);
@@ -45,7 +47,7 @@ const catalogueFile = join(process.env.AVELON_DATA_DIR ?? tmpdir(), 'bench-catal
 const closedTargets = env('BENCH_MAX_RPS', 40_000) * seconds;
 
 const api = benchApiEnv;
-const [cached, before] = await Promise.all([
+const [cached, before, unlimited] = await Promise.all([
   startServer('api (default)', 'api/src/main.ts', { ...api, INSTANCE_ID: 'bench-default' }, root, { ops: true }),
   startServer(
     'api (before: cache off, primary only)',
@@ -54,8 +56,16 @@ const [cached, before] = await Promise.all([
     root,
     { ops: true },
   ),
+  // Measured on the cached detail only, beside default: what the rate limiter costs a cache hit.
+  startServer(
+    'api (default, rate limiter off)',
+    'api/src/main.ts',
+    { ...api, RATE_LIMIT_ENABLED: 'false', INSTANCE_ID: 'bench-unlimited' },
+    root,
+    { ops: true },
+  ),
 ]);
-const started: Started[] = [cached, before];
+const started: Started[] = [cached, before, unlimited];
 /** Where an API serves /metrics: its ops server. */
 const metricsOf = (s: Started) => s.opsUrl ?? s.url;
 
@@ -73,16 +83,25 @@ const paths = (seed: number, count: number, kind?: BrowseKind) => {
   return Array.from({ length: count }, () => (kind ? gen.nextOf(kind) : gen.next()).path);
 };
 
-console.log(`==> warm-up: browse mix at ${warmupRate}/s for ${warmupSeconds} s on the default API; JIT of the others`);
+const historyGen = browseGenerator(catalogue, { seed: 999 });
+const historyPaths = distinctPaths(() => historyGen.next().path, warmupHistory);
+console.log(
+  `==> warm-up: the ${historyPaths.length} distinct paths of a ${warmupHistory}-request browse stream, once each`,
+);
+const history = await replay(cached.url, historyPaths, 32);
+/** The 200 most requested product details of the warm-up stream (first seen is, roughly, most popular). */
+const hottest = historyPaths.filter((p) => /^\/api\/v1\/products\/\d+$/.test(p)).slice(0, 200);
+console.log(`    ${history.ok} answered, ${history.failed} failed, in ${fmt(history.seconds, 0)} s`);
+console.log(`==> warm-up: browse mix at ${warmupRate}/s for ${warmupSeconds} s on the default API; JIT of the others (the limiter-off API on product details)`);
 await attack({
   targets: vegetaTargets(cached.url, paths(1000, warmupRate * warmupSeconds)),
   rate: warmupRate,
   durationSeconds: warmupSeconds,
   workers: 500,
 });
-for (const t of [before, bare])
+for (const t of [before, bare, unlimited])
   await attack({
-    targets: vegetaTargets(t.url, paths(1001, 2000, t === bare ? 'detail' : undefined)),
+    targets: vegetaTargets(t.url, paths(1001, 2000, t === before ? undefined : 'detail')),
     rate: 0,
     durationSeconds: 3,
     workers,
@@ -123,6 +142,15 @@ const curves: Record<'bare' | 'default' | 'before', Curve[]> = { bare: [], defau
 for (let round = 1; round <= rounds; round++) {
   console.log(`==> round ${round}/${rounds}`);
   const seed = round * 10;
+  // The cached detail: the most popular products only, every one in memory after the warm-up.
+  const hotPaths = Array.from({ length: closedTargets }, (_, i) => hottest[i % hottest.length] as string);
+  for (const [name, t] of [
+    ['bare', bare],
+    ['default', cached],
+    ['unlimited', unlimited],
+    ['before', before],
+  ] as const)
+    await measure(`hot/${name}`, t, hotPaths, 0);
   for (const kind of ['detail', 'list'] as const) {
     const p = paths(seed + (kind === 'list' ? 1 : 0), closedTargets, kind);
     for (const t of [bare, cached, before]) {
@@ -209,7 +237,14 @@ Node ${process.version}, 2 shared cores; load average at the end ${loadavg()
   (the ceiling); **default** = \`node api/src/main.ts\` as installed (cache on, rate limiter on with its
   limits set out of reach, so every request pays the limiter's Redis round trip); **before** = the same with
   \`CACHE_ENABLED=false\` and \`DATABASE_REPLICA_URLS=\` (every read on the primary, the seed's design).
-- **Warm-up**: the browse mix at ${warmupRate}/s for ${warmupSeconds} s on *default*; 3 s on the others.
+- **Warm-up** (steady state): on *default*, each of the ${historyPaths.length} distinct paths of a ${warmupHistory}-request
+  browse stream once (${fmt(history.seconds, 0)} s; a shop at the seed's scale serves more than that within one product TTL, so
+  this is the set its cache holds; loadtest/src/history-replay.ts), then the browse mix at ${warmupRate}/s for
+  ${warmupSeconds} s; 3 s on the others. Every stream (warm-up and measured) shares one popularity order: the same
+  products stay popular, as with real shoppers.
+- **Cached detail** (first rows): GET /products/:id over the 200 most popular products of the warm-up stream,
+  every one in memory: what the limiter and the rest of the request path cost on a cache hit. Also measured on
+  **default, limiter off** (\`RATE_LIMIT_ENABLED=false\`, same stack): the limiter's cost is (off − on) ÷ bare, per round.
 - **Rounds**: ${rounds}; in each, every target is measured for ${seconds} s back to back on the same request sequence.
   Throughput in the first table is closed loop (${workers} connections as fast as they go). Figures are medians
   over rounds, ratios the median (min–max) of per-round ratios. Errors are non-2xx or failed requests.
@@ -252,7 +287,20 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       node: process.version,
-      settings: { seconds, rounds, workers, warmupSeconds, warmupRate, writeSeconds, writeRate, stepSeconds, criteria },
+      settings: {
+        seconds,
+        rounds,
+        workers,
+        warmupHistory,
+        warmupDistinctPaths: historyPaths.length,
+        warmupHistorySeconds: history.seconds,
+        warmupSeconds,
+        warmupRate,
+        writeSeconds,
+        writeRate,
+        stepSeconds,
+        criteria,
+      },
       catalogue: {
         products: catalogue.products.length,
         categories: catalogue.categories.length,

@@ -50,8 +50,8 @@ test('apiTables takes ratios within each round and medians over rounds', () => {
     // saturation rates of the open-model search, per round
     ['saturation ÷ ceiling', summary.saturationCachedOverCeiling, [0.3, 0.5]],
     ['saturation ÷ before', summary.saturationCachedOverBefore, [10, 20]],
-    // nine route rows, measured or not
-    ['rows', rows.length, 9],
+    // thirteen route rows (hot, detail, list, browse × 3 targets, hot without the limiter), measured or not
+    ['rows', rows.length, 13],
   ];
   for (const [name, got, want] of cases) assert.deepEqual(got, want, name);
   const p95 = targetsTable.find((r) => r[0] === 'p95 at ½ saturation, browse mix');

@@ -112,3 +112,17 @@ test('search words are ranked by how often titles use them', () => {
 test('vegeta targets: one GET line per path, blank-line separated', () => {
   assert.equal(vegetaTargets('http://h:1', ['/a', '/b?q=x%20y']), 'GET http://h:1/a\n\nGET http://h:1/b?q=x%20y\n');
 });
+
+test('streams with different seeds share their favourites; another popularity seed changes them', () => {
+  const top = (options: { seed: number; popularitySeed?: number }) => {
+    const gen = browseGenerator(catalogue, options);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const { path } = gen.nextOf('detail');
+      counts.set(path, (counts.get(path) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  };
+  assert.equal(top({ seed: 1 }), top({ seed: 2 }), 'a warm-up and a measurement see the same best seller');
+  assert.notEqual(top({ seed: 1 }), top({ seed: 1, popularitySeed: 7 }));
+});

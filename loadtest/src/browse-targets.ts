@@ -49,7 +49,14 @@ export const listFilters = [
 const missingWords = ['iphone', 'lego', 'charger', 'headphones', 'nike', 'xbox', 'vacuum', 'kindle'];
 
 export interface BrowseOptions {
+  /** Seeds the request stream: which product, page and sort each request picks. */
   seed?: number;
+  /**
+   * Seeds which products, categories, brands and words are popular. Separate from `seed` and the same for
+   * every stream by default: shoppers keep liking the same things, so a warm-up stream and a measured one
+   * must share their popular items (a cache warmed on other favourites would measure a cold start).
+   */
+  popularitySeed?: number;
   /** Zipf exponent of product, category, brand and search-word popularity. */
   popularityS?: number;
   /** Zipf exponent of page depth (page 1 is by far the most seen). */
@@ -63,6 +70,7 @@ export interface BrowseOptions {
 
 export const browseDefaults: Required<BrowseOptions> = {
   seed: 1,
+  popularitySeed: 20261130,
   popularityS: 1,
   depthS: 1.5,
   listDepth: 50,
@@ -103,9 +111,10 @@ export function browseGenerator(catalogue: Catalogue, options: BrowseOptions = {
   const o = { ...browseDefaults, ...options };
   if (catalogue.products.length === 0) throw new Error('browse: the catalogue has no products');
   const random = seededRandom(o.seed);
+  const popularity = seededRandom(o.popularitySeed);
   // Popularity is a random permutation of the catalogue: rank 0 is some product, not the newest id.
   const popular = <T>(items: readonly T[]): { pick: () => T } => {
-    const order = shuffled(items, random);
+    const order = shuffled(items, popularity);
     const z: Zipf | undefined = order.length > 0 ? zipf(order.length, o.popularityS, random) : undefined;
     return { pick: () => order[(z as Zipf).next()] as T };
   };

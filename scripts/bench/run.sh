@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: runs every benchmark of this folder (one NAME.sh each, in name order); each writes its own
 # "## Section" of docs/benchmarks.md; then the capacity model is regenerated from them (`make capacity`).
-# AVELON_BENCHES=api,worker runs only those. To add one, add a file.
+# AVELON_BENCHES=api,worker runs only those. To add one, add a file. The optional ones below run only when
+# named, so that make bench stays under 20 minutes from a fresh clone: node (the chart on the test cluster,
+# ~10 min more and root; `make bench-node` runs it alone) and cache-effects (each cache feature on and off,
+# ~3 min; `make bench-cache-effects`).
 # It runs on a private stack of its own (ports 55401+, data in .data/bench; AVELON_PORT_BASE and
 # AVELON_DATA_DIR move it), away from `make up` (15400) and the tests (25400); the data stores it starts are
 # stopped at the end, and its demo data stays in the data directory for the next run.
@@ -20,10 +23,12 @@ if ! pg_isready -q -h 127.0.0.1 -p "$AVELON_PGBOUNCER_PORT" 2>/dev/null; then
   trap 'bash "$root/scripts/stack/down.sh"' EXIT
 fi
 status=0
+optional='node cache-effects'
 for bench in "$here"/*.sh; do
   name=$(basename "$bench" .sh)
   [ "$name" = run ] && continue
   if [ -n "${AVELON_BENCHES:-}" ] && [[ ",$AVELON_BENCHES," != *",$name,"* ]]; then continue; fi
+  if [ -z "${AVELON_BENCHES:-}" ] && [[ " $optional " == *" $name "* ]]; then continue; fi
   bash "$bench" || { echo "bench $name failed" >&2; status=1; }
 done
 # The capacity model reads what the benchmarks just wrote (docs/benchmarks-api.json, docs/benchmarks.md).
