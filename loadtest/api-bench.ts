@@ -92,7 +92,9 @@ const history = await replay(cached.url, historyPaths, 32);
 /** The 200 most requested product details of the warm-up stream (first seen is, roughly, most popular). */
 const hottest = historyPaths.filter((p) => /^\/api\/v1\/products\/\d+$/.test(p)).slice(0, 200);
 console.log(`    ${history.ok} answered, ${history.failed} failed, in ${fmt(history.seconds, 0)} s`);
-console.log(`==> warm-up: browse mix at ${warmupRate}/s for ${warmupSeconds} s on the default API; JIT of the others (the limiter-off API on product details)`);
+console.log(
+  `==> warm-up: browse mix at ${warmupRate}/s for ${warmupSeconds} s on the default API; JIT of the others (the limiter-off API on product details)`,
+);
 await attack({
   targets: vegetaTargets(cached.url, paths(1000, warmupRate * warmupSeconds)),
   rate: warmupRate,

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { closeDb, createBrand, createProduct, startApp, type TestApp } from '../support/api.ts';
+import { eventually } from '../support/stack.ts';
 
 let t: TestApp;
 let hot: number;
@@ -51,12 +52,13 @@ test('200 concurrent misses on a pool of one: every hit is served from memory, e
     assert.ok(Number(res.headers['retry-after']) > 0, 'the client is told when to come back');
   }
   assert.ok(refused.length > 0, 'the storm was larger than the pool and its queue: some misses were refused');
-  assert.ok(missAnswers.length - refused.length >= 1, 'the pool kept serving misses');
+  // How many misses get through is up to arrival order: a list miss needs two connections (page and count),
+  // and one refused is a 503 for that list; so no lower bound here, only that none of them failed otherwise.
   t2.diagnostic(`${missAnswers.length - refused.length} misses served, ${refused.length} refused`);
 
-  // Nothing is lost: once the storm is over, every refused key loads.
+  // Nothing is lost: a client that comes back as told gets every refused key (queries of the storm that
+  // were queued for refused lists may still hold the pool for a moment, hence eventually).
   for (const { url } of refused.slice(0, 10)) {
-    const again = await t.app.inject({ url });
-    assert.equal(again.statusCode, 200, again.body);
+    await eventually(`${url} loads after the storm`, async () => (await t.app.inject({ url })).statusCode === 200);
   }
 });

@@ -184,6 +184,23 @@ test('an invalidated value is never served, whatever its age', async (t) => {
   assert.deepEqual(pick(await after), ['"v2"', 'db']);
 });
 
+test('a request after an invalidation never joins a load that started before it', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 0 });
+  const { cache } = setup();
+  const loader = gatedLoader();
+  const get = () => cache.get('product', '1', ['product:1'], loader.load);
+  const before = get(); // reads the row as it was
+  cache.invalidateLocal(['product:1']); // a write lands while that load runs
+  const after = get();
+  assert.equal(loader.calls, 2, 'the later request loads again');
+  loader.answer('"old"');
+  loader.answer('"new"');
+  assert.equal((await before).entry.body, '"old"');
+  assert.equal((await after).entry.body, '"new"');
+  const next = await get();
+  assert.deepEqual(pick(next), ['"new"', 'l1'], 'only the value loaded after the write is kept');
+});
+
 function pick(l: { entry: { body: string }; source: string }): [string, string] {
   return [l.entry.body, l.source];
 }

@@ -131,7 +131,10 @@ export class TwoTierCache {
   }
 
   #track(fullKey: string, lookup: Promise<CacheLookup>): Promise<CacheLookup> {
-    const tracked = lookup.finally(() => this.#inflight.delete(fullKey));
+    const tracked: Promise<CacheLookup> = lookup.finally(() => {
+      // An invalidation may have dropped it and a newer load taken its place: that one stays.
+      if (this.#inflight.get(fullKey) === tracked) this.#inflight.delete(fullKey);
+    });
     this.#inflight.set(fullKey, tracked);
     return tracked;
   }
@@ -156,14 +159,20 @@ export class TwoTierCache {
     );
   }
 
-  /** Drops the tags' values in this instance's memory (other instances: see CacheInvalidator). */
+  /**
+   * Drops the tags' values in this instance's memory (other instances: see CacheInvalidator). Loads in
+   * flight are forgotten too: they may have read the row before the write, and a request arriving now
+   * must not join them (it starts its own load; theirs still finish, and L1 refuses their values).
+   */
   invalidateLocal(tags: readonly string[]): void {
     this.#o.l1.invalidate(tags);
+    this.#inflight.clear();
   }
 
   /** Drops all in-memory values (after invalidation messages may have been missed). */
   clearLocal(): void {
     this.#o.l1.clear();
+    this.#inflight.clear();
   }
 
   #ttlMs(entry: CacheEntry, cls: CacheClass): number {
