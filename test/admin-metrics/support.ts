@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheConnection, resetCacheTtl } from '@avelon/core';
+import { cacheConnection, defaultCacheTtlSeconds, resetCacheTtl } from '@avelon/core';
 import { stringify } from 'yaml';
 import { createBrand, createProduct } from '../support/api.ts';
 import { type Child, type Load, load, spawnNode, startApi, startOperator } from '../support/processes.ts';
@@ -46,7 +46,13 @@ function policyFile(apiMetrics: string, workerMetrics: string): string {
         cache: {
           hitRateTarget: 0.99,
           dbQueriesPerSecond: 1,
-          classes: [{ name: 'product', ttlSeconds: { min: 60, default: 600, max: 3600 } }],
+          // The API's own default: a policy default that differs makes the operator move the TTL back to it.
+          classes: [
+            {
+              name: 'product',
+              ttlSeconds: { min: 60, default: defaultCacheTtlSeconds.product, max: 4 * defaultCacheTtlSeconds.product },
+            },
+          ],
         },
         metrics: {
           source: 'scrape',

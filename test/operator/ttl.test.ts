@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { cacheTtlChannel, cacheTtlHashKey, parseCacheTtls } from '@avelon/core';
+import { cacheTtlChannel, cacheTtlHashKey, defaultCacheTtlSeconds, parseCacheTtls } from '@avelon/core';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import {
@@ -35,12 +35,14 @@ let redis: Redis;
 let sub: Redis;
 const messages: Array<{ at: number; message: string }> = [];
 
+// The API's own default (the policy's default must agree with it, or the operator moves the TTL back to it).
+const productDefault = defaultCacheTtlSeconds.product;
 // Low hit rate (half the lookups miss) and every miss a database query over a threshold of 1/s: the
 // database counts as under pressure, so the product TTL doubles from its default.
 const cache = {
   hitRateTarget: 0.9,
   dbQueriesPerSecond: 1,
-  classes: [{ name: 'product', ttlSeconds: { min: 60, default: 600, max: 3600 } }],
+  classes: [{ name: 'product', ttlSeconds: { min: 60, default: productDefault, max: 4 * productDefault } }],
 };
 const metrics = (url: string) => ({ scrape: { api: { urls: [url] } }, windowSeconds: 5 });
 const behavior = { ttlIntervalSeconds: 60 };
@@ -84,13 +86,13 @@ async function ttlReachesApi(operator: Child): Promise<number> {
   assert.equal(msg.message, 'product');
   // The contract's format: the hash holds the class's seconds, as the API parses it.
   const ttl = parseCacheTtls(await redis.hgetall(cacheTtlHashKey)).product;
-  assert.equal(ttl, 1200, 'doubled from the default 600');
+  assert.equal(ttl, 2 * productDefault, 'doubled from the default');
   await eventually('the API applies the TTL', async () => (await apiTtl()) === ttl, 30_000);
   return Date.now() - msg.at;
 }
 
 test('cluster mode: the TTL reaches the running API', async () => {
-  assert.equal(await apiTtl(), 600, 'the API starts at the default');
+  assert.equal(await apiTtl(), productDefault, 'the API starts at the default');
   const ns = await freshNamespace(k, 'op-ttl');
   ttlNamespace = ns;
   await createPolicy(k, ns, 'avelon', { cache, metrics: metrics(`http://127.0.0.1:${appPort}/metrics`), behavior });
@@ -110,7 +112,7 @@ test('cluster mode: the TTL reaches the running API', async () => {
 test('standalone mode: the TTL reaches the running API; HPA changes are reported', async () => {
   await redis.hdel(cacheTtlHashKey, 'product');
   await redis.publish(cacheTtlChannel, 'product');
-  await eventually('API back at the default', async () => (await apiTtl()) === 600, 2000);
+  await eventually('API back at the default', async () => (await apiTtl()) === productDefault, 2000);
   // Slow requests too, so the would-be API HPA target moves (and is only reported).
   await fetch(`http://127.0.0.1:${appPort}/delay?ms=80&miss=0.5`, { method: 'POST' });
   const file = join(mkdtempSync(join(tmpdir(), 'avelon-op-')), 'policy.yaml');
